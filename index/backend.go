@@ -1,0 +1,101 @@
+// Package index holds the search engine behind tracuu: the backend-neutral
+// Backend interface with its request and result types, and the embedded
+// Bleve implementation (mapping, Vietnamese analyzers, field plan, index
+// lifecycle). Bleve types never leave this package.
+package index
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/tracuu/tracuu/internal/article"
+)
+
+// Backend is a search engine that stores and searches articles.
+type Backend interface {
+	// Upsert adds or replaces articles by id; they are durable when it returns.
+	Upsert(ctx context.Context, arts ...article.Article) error
+	Delete(ctx context.Context, ids ...string) error
+	Search(ctx context.Context, req Request) (Result, error)
+	Get(ctx context.Context, id string) (article.Article, bool, error)
+	Stats(ctx context.Context) (Stats, error)
+	Close() error
+}
+
+// Facet fields a request may ask for.
+const (
+	FieldSite    = "site"
+	FieldSection = "section"
+	FieldAuthor  = "author"
+	FieldYear    = "year"
+	FieldMonth   = "month"
+	FieldTitle   = "title"
+	FieldBody    = "body"
+)
+
+// FacetFields lists every field that can be faceted, in display order.
+var FacetFields = []string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth}
+
+// FilterFields lists the keyword fields that take value filters.
+var FilterFields = []string{FieldSite, FieldSection, FieldAuthor}
+
+// Sort orders results.
+type Sort int
+
+// The sort orders of the contract.
+const (
+	SortRelevance Sort = iota
+	SortNewest
+	SortOldest
+)
+
+// Request is a search in backend-neutral terms. Zero values mean "unset".
+type Request struct {
+	Query   Query               // nil matches every article
+	Filters map[string][]string // field → accepted values: OR within a field, AND across fields
+	From    time.Time           // inclusive lower bound on published, zero = none
+	To      time.Time           // exclusive upper bound on published, zero = none
+	Facets  []string            // fields to count values of
+	Sort    Sort
+	Size    int      // hits wanted
+	Offset  int      // hits to skip (page-based paging)
+	After   []string // sort key of the last hit seen (cursor paging); overrides Offset
+}
+
+// Result is the answer to a Request.
+type Result struct {
+	Total  uint64
+	Hits   []Hit
+	Facets map[string][]FacetValue
+	Took   time.Duration
+}
+
+// Hit is one matching article.
+type Hit struct {
+	Article article.Article
+	Score   float64
+	SortKey []string // opaque to callers; passed back as Request.After
+}
+
+// FacetValue is one bucket of a facet.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Stats describes an index.
+type Stats struct {
+	Articles  uint64    `json:"articles"`
+	SizeBytes int64     `json:"size_bytes"`
+	Schema    int       `json:"schema"`
+	Path      string    `json:"path"`
+	Updated   time.Time `json:"updated,omitzero"`
+}
+
+// ErrBadRequest wraps errors caused by the request rather than the engine,
+// so callers can answer 400 instead of 500.
+var ErrBadRequest = errors.New("bad request")
+
+// ErrSchema reports an index written by another schema version.
+var ErrSchema = errors.New("index schema mismatch")

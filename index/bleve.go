@@ -1,0 +1,298 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/vi"
+)
+
+const (
+	currentFile = "CURRENT"       // names the live version directory inside an index dir
+	schemaKey   = "tracuu_schema" // internal key holding SchemaVersion
+	batchSize   = 500
+)
+
+// Bleve is the embedded Bleve backend.
+type Bleve struct {
+	idx  bleve.Index
+	dir  string // the index directory given by the operator
+	path string // the live version directory inside it
+}
+
+var _ Backend = (*Bleve)(nil)
+
+// Options tune how an index is opened.
+type Options struct {
+	ReadOnly bool          // open without taking the write lock's exclusivity
+	Wait     time.Duration // how long to wait for another process's lock (default 2s)
+}
+
+// Open opens the index in dir, creating an empty one when dir holds none.
+// A directory that another process has open is reported after opts.Wait
+// instead of blocking forever.
+func Open(dir string, opts Options) (*Bleve, error) {
+	if opts.Wait == 0 {
+		opts.Wait = 2 * time.Second
+	}
+	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
+	switch {
+	case err == nil:
+		path := filepath.Join(dir, strings.TrimSpace(string(cur)))
+		return openVersion(dir, path, opts)
+	case errors.Is(err, fs.ErrNotExist):
+		if opts.ReadOnly {
+			return nil, fmt.Errorf("open index %s: no index there (run `tracuu import` first)", dir)
+		}
+		return create(dir)
+	default:
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+}
+
+func openVersion(dir, path string, opts Options) (*Bleve, error) {
+	cfg := map[string]interface{}{"bolt_timeout": opts.Wait.String()}
+	if opts.ReadOnly {
+		cfg["read_only"] = true
+	}
+	idx, err := bleve.OpenUsing(path, cfg)
+	if err != nil {
+		if strings.Contains(err.Error(), "timeout") {
+			return nil, fmt.Errorf("open index %s: it is locked by another tracuu process (stop it or wait): %w", path, err)
+		}
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	b := &Bleve{idx: idx, dir: dir, path: path}
+	v, err := idx.GetInternal([]byte(schemaKey))
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("open index %s: read schema version: %w", path, err)
+	}
+	if got, _ := strconv.Atoi(string(v)); got != SchemaVersion {
+		idx.Close()
+		return nil, fmt.Errorf("%w: index %s has schema %q, this tracuu writes %d; run `tracuu reindex --index %s`",
+			ErrSchema, path, v, SchemaVersion, dir)
+	}
+	return b, nil
+}
+
+// create makes a new versioned index inside dir and points CURRENT at it.
+func create(dir string) (*Bleve, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create index dir: %w", err)
+	}
+	name := fmt.Sprintf("v%d-%s", SchemaVersion, time.Now().UTC().Format("20060102T150405.000000000"))
+	path := filepath.Join(dir, name)
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.New(path, m)
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	if err := idx.SetInternal([]byte(schemaKey), []byte(strconv.Itoa(SchemaVersion))); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	if err := writeAtomic(filepath.Join(dir, currentFile), []byte(name+"\n")); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	return &Bleve{idx: idx, dir: dir, path: path}, nil
+}
+
+// writeAtomic replaces a file so that readers see the old or the new
+// content, never a torn one, even across a crash.
+func writeAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Close closes the index; written batches are already durable.
+func (b *Bleve) Close() error { return b.idx.Close() }
+
+// Upsert indexes articles in batches. Bleve's default (safe) batches return
+// only once persisted, so the articles are durable when Upsert returns.
+func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
+	batch := b.idx.NewBatch()
+	for i := range arts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a := &arts[i]
+		if a.ID == "" {
+			return fmt.Errorf("upsert: article %q has no id", a.Title)
+		}
+		doc, err := document(a)
+		if err != nil {
+			return fmt.Errorf("upsert %s: %w", a.ID, err)
+		}
+		if err := batch.Index(a.ID, doc); err != nil {
+			return fmt.Errorf("upsert %s: %w", a.ID, err)
+		}
+		if batch.Size() >= batchSize {
+			if err := b.idx.Batch(batch); err != nil {
+				return fmt.Errorf("upsert: write batch: %w", err)
+			}
+			batch.Reset()
+		}
+	}
+	if batch.Size() > 0 {
+		if err := b.idx.Batch(batch); err != nil {
+			return fmt.Errorf("upsert: write batch: %w", err)
+		}
+	}
+	return nil
+}
+
+// document turns an article into the field map the mapping describes.
+// Text is cleaned (NFC, one tone placement, no invisible characters) before
+// tokenizing, so offsets agree with the stored text used for snippets.
+func document(a *article.Article) (map[string]interface{}, error) {
+	clean := *a
+	clean.Title = vi.Clean(a.Title)
+	clean.Lead = vi.Clean(a.Lead)
+	clean.Body = vi.Clean(a.Body)
+	clean.Site = facetValue(a.Site)
+	clean.Section = facetValue(a.Section)
+	clean.Author = vi.Clean(strings.TrimSpace(a.Author))
+	src, err := json.Marshal(&clean)
+	if err != nil {
+		return nil, err
+	}
+	text := clean.Body
+	if clean.Lead != "" {
+		text = clean.Lead + "\n\n" + clean.Body
+	}
+	doc := map[string]interface{}{
+		fTitle: clean.Title, fTitleFolded: clean.Title,
+		fBody: text, fBodyFolded: text,
+		fSource: string(src),
+	}
+	if clean.Site != "" {
+		doc[FieldSite] = clean.Site
+	}
+	if clean.Section != "" {
+		doc[FieldSection] = clean.Section
+	}
+	if authors := splitAuthors(clean.Author); len(authors) > 0 {
+		doc[FieldAuthor] = authors
+	}
+	if !a.Published.IsZero() {
+		p := a.Published.In(article.Vietnam)
+		doc[fPublished] = p
+		doc[FieldYear] = p.Format("2006")
+		doc[FieldMonth] = p.Format("2006-01")
+	}
+	return doc, nil
+}
+
+// facetValue is the one spelling a facet bucket is counted under, so that
+// "Hoà Bình" and "Hòa Bình" fall into the same bucket.
+func facetValue(s string) string {
+	return strings.Join(strings.Fields(vi.Clean(s)), " ")
+}
+
+func splitAuthors(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = facetValue(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Delete removes articles by id.
+func (b *Bleve) Delete(ctx context.Context, ids ...string) error {
+	batch := b.idx.NewBatch()
+	for _, id := range ids {
+		batch.Delete(id)
+	}
+	if err := b.idx.Batch(batch); err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	return nil
+}
+
+// Get returns the stored article with this id.
+func (b *Bleve) Get(ctx context.Context, id string) (article.Article, bool, error) {
+	doc, err := b.idx.Document(id)
+	if err != nil {
+		return article.Article{}, false, fmt.Errorf("get %s: %w", id, err)
+	}
+	if doc == nil {
+		return article.Article{}, false, nil
+	}
+	var src []byte
+	doc.VisitFields(func(f bindex.Field) {
+		if f.Name() == fSource {
+			src = f.Value()
+		}
+	})
+	a, err := decodeSource(src)
+	if err != nil {
+		return article.Article{}, false, fmt.Errorf("get %s: %w", id, err)
+	}
+	return a, true, nil
+}
+
+func decodeSource(src []byte) (article.Article, error) {
+	var a article.Article
+	if len(src) == 0 {
+		return a, errors.New("stored article missing")
+	}
+	if err := json.Unmarshal(src, &a); err != nil {
+		return a, fmt.Errorf("decode stored article: %w", err)
+	}
+	return a, nil
+}
+
+// Stats reports the article count and the size of the index on disk.
+func (b *Bleve) Stats(ctx context.Context) (Stats, error) {
+	n, err := b.idx.DocCount()
+	if err != nil {
+		return Stats{}, fmt.Errorf("stats: %w", err)
+	}
+	st := Stats{Articles: n, Schema: SchemaVersion, Path: b.path}
+	_ = filepath.WalkDir(b.path, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				st.SizeBytes += info.Size()
+				if info.ModTime().After(st.Updated) {
+					st.Updated = info.ModTime()
+				}
+			}
+		}
+		return nil
+	})
+	return st, nil
+}

@@ -1,0 +1,303 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/tracuu/tracuu/internal/vi"
+)
+
+// Boosts of the field plan: a title match outweighs a body match, and an
+// exact-mark match outweighs a folded one, so an accented query ranks the
+// documents spelled as typed first.
+const (
+	boostTitle = 3.0
+	boostBody  = 1.0
+	boostExact = 2.0
+)
+
+// facetSizes bounds how many buckets each facet returns.
+var facetSizes = map[string]int{FieldSite: 50, FieldSection: 50, FieldAuthor: 50, FieldYear: 200, FieldMonth: 2400}
+
+// Search runs a request. Facet counts for a filtered field ignore that
+// field's own filter (multi-select facets), which costs one extra
+// count-only search per such field.
+func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
+	start := time.Now()
+	q, err := b.translate(req.Query)
+	if err != nil {
+		return Result{}, err
+	}
+	main := bleve.NewSearchRequestOptions(b.filtered(q, req, ""), req.Size, req.Offset, false)
+	main.Fields = []string{fSource}
+	main.SortByCustom(sortOrder(req.Sort))
+	if len(req.After) > 0 {
+		if len(req.After) != len(main.Sort) {
+			return Result{}, fmt.Errorf("%w: cursor does not fit this sort order", ErrBadRequest)
+		}
+		main.From = 0
+		main.SearchAfter = req.After
+	}
+	var separate []string
+	for _, f := range req.Facets {
+		size, ok := facetSizes[f]
+		if !ok {
+			return Result{}, fmt.Errorf("%w: unknown facet %q", ErrBadRequest, f)
+		}
+		if len(req.Filters[f]) > 0 {
+			separate = append(separate, f)
+			continue
+		}
+		main.AddFacet(f, bleve.NewFacetRequest(f, size))
+	}
+	res, err := b.idx.SearchInContext(ctx, main)
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	out := Result{Total: res.Total, Facets: map[string][]FacetValue{}}
+	for _, h := range res.Hits {
+		src, _ := h.Fields[fSource].(string)
+		a, err := decodeSource([]byte(src))
+		if err != nil {
+			return Result{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
+		}
+		a.ID = h.ID
+		out.Hits = append(out.Hits, Hit{Article: a, Score: h.Score, SortKey: sortKey(h)})
+	}
+	for name, fr := range res.Facets {
+		out.Facets[name] = facetValues(name, fr)
+	}
+	for _, f := range separate {
+		fq := bleve.NewSearchRequestOptions(b.filtered(q, req, f), 0, 0, false)
+		fq.AddFacet(f, bleve.NewFacetRequest(f, facetSizes[f]))
+		fres, err := b.idx.SearchInContext(ctx, fq)
+		if err != nil {
+			return Result{}, fmt.Errorf("search: facet %s: %w", f, err)
+		}
+		out.Facets[f] = facetValues(f, fres.Facets[f])
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// sortKey is the hit's position in the sort order, as Bleve's SearchAfter
+// takes it back: Bleve reports a score sort as the literal "_score", but
+// pages after it only with the score itself.
+func sortKey(h *search.DocumentMatch) []string {
+	key := append([]string(nil), h.Sort...)
+	for i, v := range key {
+		if v == "_score" {
+			key[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		}
+	}
+	return key
+}
+
+func facetValues(name string, fr *search.FacetResult) []FacetValue {
+	out := []FacetValue{}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
+	}
+	if name == FieldYear || name == FieldMonth {
+		// A histogram reads in time order, not by count.
+		sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	}
+	return out
+}
+
+func sortOrder(s Sort) search.SortOrder {
+	id := &search.SortDocID{}
+	switch s {
+	case SortNewest:
+		return search.SortOrder{&search.SortField{Field: fPublished, Desc: true, Missing: search.SortFieldMissingLast}, id}
+	case SortOldest:
+		return search.SortOrder{&search.SortField{Field: fPublished, Missing: search.SortFieldMissingLast}, id}
+	default:
+		return search.SortOrder{&search.SortScore{Desc: true}, id}
+	}
+}
+
+// filtered wraps q with the request's filters, leaving out the filter on
+// the field named skip.
+func (b *Bleve) filtered(q query.Query, req Request, skip string) query.Query {
+	musts := []query.Query{q}
+	for _, f := range FilterFields {
+		vals := req.Filters[f]
+		if f == skip || len(vals) == 0 {
+			continue
+		}
+		var any []query.Query
+		for _, v := range vals {
+			tq := bleve.NewTermQuery(facetValue(v))
+			tq.SetField(f)
+			any = append(any, tq)
+		}
+		musts = append(musts, bleve.NewDisjunctionQuery(any...))
+	}
+	if !req.From.IsZero() || !req.To.IsZero() {
+		incl, excl := true, false
+		dq := bleve.NewDateRangeInclusiveQuery(req.From, req.To, &incl, &excl)
+		dq.SetField(fPublished)
+		musts = append(musts, dq)
+	}
+	if len(musts) == 1 {
+		return q
+	}
+	return bleve.NewConjunctionQuery(musts...)
+}
+
+// translate maps the backend-neutral query tree onto Bleve queries with
+// our field plan: folded fields always, exact fields boosted when the text
+// carries marks.
+func (b *Bleve) translate(q Query) (query.Query, error) {
+	switch q := q.(type) {
+	case nil, MatchAll:
+		return bleve.NewMatchAllQuery(), nil
+	case Term:
+		return textQuery(q.Field, q.Text, false)
+	case Phrase:
+		return textQuery(q.Field, q.Text, true)
+	case Prefix:
+		return prefixQuery(q.Field, q.Text)
+	case Bool:
+		return b.translateBool(q)
+	default:
+		return nil, fmt.Errorf("%w: unsupported query node %T", ErrBadRequest, q)
+	}
+}
+
+func (b *Bleve) translateBool(q Bool) (query.Query, error) {
+	bq := bleve.NewBooleanQuery()
+	add := func(qs []Query, to func(...query.Query)) error {
+		for _, sub := range qs {
+			t, err := b.translate(sub)
+			if err != nil {
+				return err
+			}
+			to(t)
+		}
+		return nil
+	}
+	if err := add(q.Must, bq.AddMust); err != nil {
+		return nil, err
+	}
+	if err := add(q.Should, bq.AddShould); err != nil {
+		return nil, err
+	}
+	if err := add(q.Not, bq.AddMustNot); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(q.Must) == 0 && len(q.Should) > 0:
+		bq.SetMinShould(1)
+	case len(q.Must) == 0 && len(q.Should) == 0:
+		bq.AddMust(bleve.NewMatchAllQuery())
+	}
+	return bq, nil
+}
+
+type textField struct {
+	exact, folded string
+	boost         float64
+}
+
+func textFields(field string) ([]textField, error) {
+	title := textField{fTitle, fTitleFolded, boostTitle}
+	body := textField{fBody, fBodyFolded, boostBody}
+	switch field {
+	case "":
+		return []textField{title, body}, nil
+	case FieldTitle:
+		return []textField{title}, nil
+	case FieldBody:
+		return []textField{body}, nil
+	}
+	return nil, nil
+}
+
+// textQuery matches text in a field: a keyword field by its facet value,
+// a text field through its folded twin and, when the text has marks, its
+// exact field with a higher boost.
+func textQuery(field, text string, phrase bool) (query.Query, error) {
+	fields, err := textFields(field)
+	if err != nil {
+		return nil, err
+	}
+	if fields == nil {
+		if !isKeywordField(field) {
+			return nil, fmt.Errorf("%w: unknown field %q", ErrBadRequest, field)
+		}
+		tq := bleve.NewTermQuery(facetValue(text))
+		tq.SetField(field)
+		return tq, nil
+	}
+	marks := vi.HasMarks(text)
+	var any []query.Query
+	for _, f := range fields {
+		any = append(any, match(f.folded, AnalyzerFolded, text, phrase, f.boost))
+		if marks {
+			any = append(any, match(f.exact, AnalyzerExact, text, phrase, f.boost*boostExact))
+		}
+	}
+	return bleve.NewDisjunctionQuery(any...), nil
+}
+
+func match(field, analyzer, text string, phrase bool, boost float64) query.Query {
+	if phrase {
+		q := bleve.NewMatchPhraseQuery(text)
+		q.SetField(field)
+		q.Analyzer = analyzer
+		q.SetBoost(boost)
+		return q
+	}
+	q := bleve.NewMatchQuery(text)
+	q.SetField(field)
+	q.Analyzer = analyzer
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	q.SetBoost(boost)
+	return q
+}
+
+func isKeywordField(f string) bool {
+	for _, k := range FacetFields {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+// prefixQuery matches words that start with text, on the folded field so
+// that "hanoi*"-style completions ignore marks.
+func prefixQuery(field, text string) (query.Query, error) {
+	fields, err := textFields(field)
+	if err != nil {
+		return nil, err
+	}
+	if fields == nil {
+		return nil, fmt.Errorf("%w: prefix search is for text fields, not %q", ErrBadRequest, field)
+	}
+	p := strings.TrimSpace(vi.Fold(text))
+	if p == "" {
+		return nil, fmt.Errorf("%w: empty prefix", ErrBadRequest)
+	}
+	var any []query.Query
+	for _, f := range fields {
+		pq := bleve.NewPrefixQuery(p)
+		pq.SetField(f.folded)
+		pq.SetBoost(f.boost)
+		any = append(any, pq)
+	}
+	return bleve.NewDisjunctionQuery(any...), nil
+}

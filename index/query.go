@@ -1,0 +1,41 @@
+package index
+
+// Query is a node of a backend-neutral query tree. Text in leaves is as the
+// user typed it; backends analyze it with their own field plan.
+type Query interface{ query() }
+
+// Term matches a word (one or more syllables, analyzed by the backend) in a
+// field, or in the default text fields when Field is "".
+type Term struct {
+	Field string
+	Text  string
+}
+
+// Phrase matches words adjacent and in order.
+type Phrase struct {
+	Field string
+	Text  string
+}
+
+// Prefix matches words starting with Text.
+type Prefix struct {
+	Field string
+	Text  string
+}
+
+// Bool combines clauses: every Must, none of Not; when Must is empty at
+// least one Should; Should clauses otherwise only add to the score.
+type Bool struct {
+	Must   []Query
+	Should []Query
+	Not    []Query
+}
+
+// MatchAll matches every article.
+type MatchAll struct{}
+
+func (Term) query()     {}
+func (Phrase) query()   {}
+func (Prefix) query()   {}
+func (Bool) query()     {}
+func (MatchAll) query() {}

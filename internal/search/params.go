@@ -1,0 +1,164 @@
+package search
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/article"
+)
+
+// Paging limits of the contract.
+const (
+	DefaultSize = 10
+	MaxSize     = 100
+	MaxWindow   = 10000 // page*size beyond this needs the cursor
+)
+
+// DefaultFacets are counted when a request names none.
+var DefaultFacets = []string{index.FieldSite, index.FieldSection, index.FieldYear}
+
+// Params is a search as the HTTP API and the CLI receive it.
+type Params struct {
+	Q       string
+	Filters map[string][]string
+	From    time.Time // inclusive
+	To      time.Time // exclusive (the day, month or year after the one given)
+	Sort    index.Sort
+	Size    int
+	Page    int
+	After   string // opaque cursor from a previous answer's "next"
+	Facets  []string
+}
+
+// ParamError is invalid input: the parameter and what is wrong with it.
+type ParamError struct {
+	Param string
+	Msg   string
+}
+
+func (e *ParamError) Error() string { return fmt.Sprintf("parameter %s: %s", e.Param, e.Msg) }
+
+// known lists every parameter a search takes; anything else is refused so
+// that a typo ("sizee=5") is not silently ignored.
+var known = map[string]bool{
+	"q": true, "site": true, "section": true, "author": true, "from": true, "to": true,
+	"sort": true, "size": true, "page": true, "after": true, "facets": true,
+}
+
+// ParseParams reads and validates search parameters.
+func ParseParams(v url.Values) (Params, error) {
+	p := Params{Size: DefaultSize, Page: 1, Filters: map[string][]string{}}
+	for k := range v {
+		if !known[k] {
+			return p, &ParamError{Param: k, Msg: "unknown parameter"}
+		}
+	}
+	p.Q = strings.TrimSpace(v.Get("q"))
+	for _, f := range index.FilterFields {
+		for _, val := range v[f] {
+			if val = strings.TrimSpace(val); val != "" {
+				p.Filters[f] = append(p.Filters[f], val)
+			}
+		}
+	}
+	var err error
+	if p.From, err = parseDate("from", v.Get("from"), false); err != nil {
+		return p, err
+	}
+	if p.To, err = parseDate("to", v.Get("to"), true); err != nil {
+		return p, err
+	}
+	if !p.From.IsZero() && !p.To.IsZero() && !p.From.Before(p.To) {
+		return p, &ParamError{Param: "to", Msg: "is before from"}
+	}
+	switch s := v.Get("sort"); s {
+	case "", "relevance":
+		p.Sort = index.SortRelevance
+	case "newest":
+		p.Sort = index.SortNewest
+	case "oldest":
+		p.Sort = index.SortOldest
+	default:
+		return p, &ParamError{Param: "sort", Msg: fmt.Sprintf("%q is not relevance, newest or oldest", s)}
+	}
+	if p.Size, err = intParam(v, "size", DefaultSize, 1, MaxSize); err != nil {
+		return p, err
+	}
+	if p.Page, err = intParam(v, "page", 1, 1, MaxWindow); err != nil {
+		return p, err
+	}
+	if p.Page*p.Size > MaxWindow {
+		return p, &ParamError{Param: "page", Msg: fmt.Sprintf("page*size may not exceed %d; follow the \"next\" cursor (after=) to go deeper", MaxWindow)}
+	}
+	p.After = v.Get("after")
+	if p.After != "" && v.Has("page") && p.Page != 1 {
+		return p, &ParamError{Param: "after", Msg: "cannot be combined with page"}
+	}
+	p.Facets = DefaultFacets
+	if v.Has("facets") {
+		p.Facets = nil
+		for _, f := range strings.Split(v.Get("facets"), ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			if !isFacet(f) {
+				return p, &ParamError{Param: "facets", Msg: fmt.Sprintf("%q is not one of %s", f, strings.Join(index.FacetFields, ","))}
+			}
+			p.Facets = append(p.Facets, f)
+		}
+	}
+	return p, nil
+}
+
+func isFacet(f string) bool {
+	for _, k := range index.FacetFields {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
+	s := v.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, &ParamError{Param: name, Msg: fmt.Sprintf("%q is not a whole number", s)}
+	}
+	if n < lo || n > hi {
+		return 0, &ParamError{Param: name, Msg: fmt.Sprintf("%d is outside %d–%d", n, lo, hi)}
+	}
+	return n, nil
+}
+
+// parseDate reads YYYY, YYYY-MM or YYYY-MM-DD in Vietnam time. For an upper
+// bound it returns the start of the following period, so "to=2020" takes
+// in all of 2020.
+func parseDate(name, s string, upper bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, f := range []struct {
+		layout string
+		next   func(time.Time) time.Time
+	}{
+		{"2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }},
+		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }},
+		{"2006", func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }},
+	} {
+		if t, err := time.ParseInLocation(f.layout, s, article.Vietnam); err == nil && len(s) == len(f.layout) {
+			if upper {
+				return f.next(t), nil
+			}
+			return t, nil
+		}
+	}
+	return time.Time{}, &ParamError{Param: name, Msg: fmt.Sprintf("%q is not YYYY, YYYY-MM or YYYY-MM-DD", s)}
+}

@@ -1,0 +1,283 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tracuu/tracuu/index"
+)
+
+// Limits on what one query may ask of the engine.
+const (
+	MaxQueryBytes = 1000 // longer queries are refused, not truncated
+	MaxClauses    = 64   // words, phrases and prefixes in one query
+	MinPrefixLen  = 2    // "a*" would expand to most of the vocabulary
+)
+
+// SyntaxError is a malformed query: what is wrong and where (1-based
+// character column), so a user can fix it.
+type SyntaxError struct {
+	Col int
+	Msg string
+}
+
+func (e *SyntaxError) Error() string {
+	if e.Col > 0 {
+		return fmt.Sprintf("query: %s at character %d", e.Msg, e.Col)
+	}
+	return "query: " + e.Msg
+}
+
+// scopes are the fields a word may be scoped to with "field:".
+var scopes = map[string]string{
+	"title": index.FieldTitle, "body": index.FieldBody,
+	"site": index.FieldSite, "section": index.FieldSection, "author": index.FieldAuthor,
+}
+
+// Parse turns what a user typed into a query tree. The language:
+// words (all required), "exact phrases", -excluded, a OR b, (groups),
+// field:word or field:"phrase" for title, body, site, section, author, and
+// prefix* (at least two characters before the star). An empty query
+// matches everything.
+func Parse(s string) (index.Query, error) {
+	if len(s) > MaxQueryBytes {
+		return nil, &SyntaxError{Msg: fmt.Sprintf("longer than %d bytes", MaxQueryBytes)}
+	}
+	if !utf8.ValidString(s) {
+		return nil, &SyntaxError{Msg: "not valid UTF-8"}
+	}
+	toks, err := lex(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 0 {
+		return index.MatchAll{}, nil
+	}
+	p := &parser{toks: toks}
+	q, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if p.pos < len(p.toks) {
+		t := p.toks[p.pos]
+		return nil, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("unexpected %q", t.text)}
+	}
+	if p.clauses > MaxClauses {
+		return nil, &SyntaxError{Msg: fmt.Sprintf("more than %d words", MaxClauses)}
+	}
+	return q, nil
+}
+
+type tokKind int
+
+const (
+	tWord tokKind = iota
+	tPhrase
+	tOpen
+	tClose
+	tOr
+)
+
+type token struct {
+	kind  tokKind
+	text  string
+	field string // for words and phrases scoped with "field:"
+	neg   bool   // preceded by '-'
+	col   int
+}
+
+func lex(s string) ([]token, error) {
+	var toks []token
+	col := func(i int) int { return utf8.RuneCountInString(s[:i]) + 1 }
+	i := 0
+	for i < len(s) {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += w
+			continue
+		case r == '(':
+			toks = append(toks, token{kind: tOpen, text: "(", col: col(i)})
+			i++
+			continue
+		case r == ')':
+			toks = append(toks, token{kind: tClose, text: ")", col: col(i)})
+			i++
+			continue
+		}
+		start := i
+		t := token{col: col(i)}
+		if s[i] == '-' {
+			t.neg = true
+			i++
+		}
+		// An optional field scope: letters followed by ':'.
+		if j := strings.IndexByte(s[i:], ':'); j > 0 {
+			if f, ok := scopes[strings.ToLower(s[i:i+j])]; ok {
+				t.field = f
+				i += j + 1
+			}
+		}
+		if i < len(s) && s[i] == '"' {
+			end := strings.IndexByte(s[i+1:], '"')
+			if end < 0 {
+				return nil, &SyntaxError{Col: col(i), Msg: "unclosed quote"}
+			}
+			t.kind, t.text = tPhrase, strings.TrimSpace(s[i+1:i+1+end])
+			i += end + 2
+			if t.text == "" {
+				return nil, &SyntaxError{Col: col(start), Msg: "empty phrase"}
+			}
+			toks = append(toks, t)
+			continue
+		}
+		j := i
+		for j < len(s) {
+			r, w := utf8.DecodeRuneInString(s[j:])
+			if unicode.IsSpace(r) || r == '(' || r == ')' || r == '"' {
+				break
+			}
+			j += w
+		}
+		t.text = s[i:j]
+		i = j
+		switch {
+		case t.text == "" && (t.neg || t.field != ""):
+			return nil, &SyntaxError{Col: t.col, Msg: "nothing after " + strings.TrimSpace(s[start:i])}
+		case t.text == "OR" && !t.neg && t.field == "":
+			t.kind = tOr
+		default:
+			t.kind = tWord
+		}
+		if t.text != "" {
+			toks = append(toks, t)
+		}
+	}
+	return toks, nil
+}
+
+type parser struct {
+	toks    []token
+	pos     int
+	clauses int
+}
+
+func (p *parser) peek() *token {
+	if p.pos < len(p.toks) {
+		return &p.toks[p.pos]
+	}
+	return nil
+}
+
+// or := and ("OR" and)*
+func (p *parser) or() (index.Query, error) {
+	first, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	alts := []index.Query{first}
+	for t := p.peek(); t != nil && t.kind == tOr; t = p.peek() {
+		p.pos++
+		if n := p.peek(); n == nil || n.kind == tOr || n.kind == tClose {
+			return nil, &SyntaxError{Col: t.col, Msg: "OR needs something on both sides"}
+		}
+		next, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		alts = append(alts, next)
+	}
+	if len(alts) == 1 {
+		return first, nil
+	}
+	return index.Bool{Should: alts}, nil
+}
+
+// and := unary+ ; plain default-field words also reward adjacency.
+func (p *parser) and() (index.Query, error) {
+	var b index.Bool
+	var plain []string
+	for t := p.peek(); t != nil && t.kind != tOr && t.kind != tClose; t = p.peek() {
+		neg := t.neg
+		q, isPlain, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case neg:
+			b.Not = append(b.Not, q)
+		default:
+			b.Must = append(b.Must, q)
+			if isPlain {
+				plain = append(plain, t.text)
+			}
+		}
+	}
+	if len(b.Must) == 0 && len(b.Not) == 0 {
+		t := p.peek()
+		if t == nil {
+			return nil, &SyntaxError{Msg: "query ends where a word was expected"}
+		}
+		return nil, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("unexpected %q", t.text)}
+	}
+	if len(plain) > 1 {
+		// Documents with the words side by side, in order, rank first.
+		b.Should = append(b.Should, index.Phrase{Text: strings.Join(plain, " ")})
+	}
+	if len(b.Must) == 1 && len(b.Not) == 0 && len(b.Should) == 0 {
+		return b.Must[0], nil
+	}
+	return b, nil
+}
+
+// unary := "(" or ")" | word | phrase ; reports whether it was a plain word
+// on the default fields.
+func (p *parser) unary() (index.Query, bool, error) {
+	t := p.toks[p.pos]
+	p.pos++
+	switch t.kind {
+	case tOpen:
+		q, err := p.or()
+		if err != nil {
+			return nil, false, err
+		}
+		if c := p.peek(); c == nil || c.kind != tClose {
+			return nil, false, &SyntaxError{Col: t.col, Msg: "unclosed parenthesis"}
+		}
+		p.pos++
+		return q, false, nil
+	case tClose:
+		return nil, false, &SyntaxError{Col: t.col, Msg: "unmatched )"}
+	case tPhrase:
+		p.clauses++
+		return index.Phrase{Field: t.field, Text: t.text}, false, nil
+	}
+	p.clauses++
+	text := t.text
+	if strings.HasSuffix(text, "*") {
+		stem := strings.TrimRight(text, "*")
+		if strings.ContainsAny(stem, "*?") || utf8.RuneCountInString(stem) < MinPrefixLen {
+			return nil, false, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("prefix %q: at least %d letters before *, and * only at the end", text, MinPrefixLen)}
+		}
+		return index.Prefix{Field: t.field, Text: stem}, false, nil
+	}
+	if strings.ContainsAny(text, "*?") {
+		return nil, false, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("%q: wildcards are only allowed at the end of a word", text)}
+	}
+	if t.field == "" && !isSimpleWord(text) {
+		// "Covid-19", "04/2015/NĐ-CP": the parts must stay together.
+		return index.Phrase{Text: text}, false, nil
+	}
+	return index.Term{Field: t.field, Text: text}, t.field == "", nil
+}
+
+func isSimpleWord(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,153 @@
+// Package search turns what a user asked for (a query string and
+// parameters) into a backend-neutral index.Request, and the engine's
+// answer into the typed, highlighted response of the API contract. The
+// HTTP server and the CLI both go through it, so they answer alike.
+package search
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tracuu/tracuu/index"
+)
+
+// Service answers searches from one backend.
+type Service struct {
+	Backend index.Backend
+}
+
+// Response is the answer of /api/search.
+type Response struct {
+	Total  uint64                        `json:"total"`
+	TookMS int64                         `json:"took_ms"`
+	Next   string                        `json:"next,omitempty"`
+	Hits   []Hit                         `json:"hits"`
+	Facets map[string][]index.FacetValue `json:"facets"`
+}
+
+// Hit is one result. Snippet and TitleHTML are HTML-escaped article text
+// with only <mark> added.
+type Hit struct {
+	ID        string     `json:"id"`
+	URL       string     `json:"url,omitempty"`
+	Title     string     `json:"title"`
+	TitleHTML string     `json:"title_html"`
+	Site      string     `json:"site,omitempty"`
+	Section   string     `json:"section,omitempty"`
+	Author    string     `json:"author,omitempty"`
+	Published *time.Time `json:"published,omitempty"`
+	Snippet   string     `json:"snippet"`
+	Score     float64    `json:"score"`
+}
+
+// Search runs a parsed, validated search.
+func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
+	q, err := Parse(p.Q)
+	if err != nil {
+		return Response{}, err
+	}
+	req := index.Request{
+		Query: q, Filters: p.Filters, From: p.From, To: p.To,
+		Facets: p.Facets, Sort: p.Sort, Size: p.Size, Offset: (p.Page - 1) * p.Size,
+	}
+	if _, all := q.(index.MatchAll); all && req.Sort == index.SortRelevance {
+		// Every article scores the same: newest first is the useful order.
+		req.Sort = index.SortNewest
+	}
+	if p.After != "" {
+		c, err := decodeCursor(p.After)
+		if err != nil {
+			return Response{}, err
+		}
+		if c.Sort != req.Sort {
+			return Response{}, &ParamError{Param: "after", Msg: "cursor belongs to another sort order"}
+		}
+		req.After, req.Offset = c.Key, 0
+	}
+	res, err := s.Backend.Search(ctx, req)
+	if err != nil {
+		if errors.Is(err, index.ErrBadRequest) {
+			return Response{}, &ParamError{Param: "q", Msg: err.Error()}
+		}
+		return Response{}, err
+	}
+	h := newHighlighter(q)
+	out := Response{Total: res.Total, TookMS: res.Took.Milliseconds(), Hits: []Hit{}, Facets: res.Facets}
+	for _, hit := range res.Hits {
+		a := hit.Article
+		text := a.Body
+		if a.Lead != "" {
+			text = a.Lead + "\n\n" + a.Body
+		}
+		oh := Hit{
+			ID: a.ID, URL: a.URL, Title: a.Title, TitleHTML: h.Mark(a.Title),
+			Site: a.Site, Section: a.Section, Author: a.Author,
+			Snippet: h.Snippet(text), Score: hit.Score,
+		}
+		if !a.Published.IsZero() {
+			t := a.Published
+			oh.Published = &t
+		}
+		out.Hits = append(out.Hits, oh)
+	}
+	seen := uint64(req.Offset + len(res.Hits))
+	if len(res.Hits) == req.Size && (len(req.After) > 0 || seen < res.Total) {
+		last := res.Hits[len(res.Hits)-1]
+		out.Next = encodeCursor(cursor{Sort: req.Sort, Key: last.SortKey})
+	}
+	return out, nil
+}
+
+// cursor is what "next" carries: the sort key of the last hit. It is
+// opaque to clients; a tampered one is a 400, never a crash.
+type cursor struct {
+	Sort index.Sort `json:"s"`
+	Key  []string   `json:"k"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c) // cannot fail: an int and strings
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || len(c.Key) == 0 || len(c.Key) > 4 || c.Sort < index.SortRelevance || c.Sort > index.SortOldest {
+		return c, &ParamError{Param: "after", Msg: "not a cursor from this API (pass the \"next\" value of the previous answer)"}
+	}
+	return c, nil
+}
+
+// IsBadRequest reports whether err is the caller's fault (a 400).
+func IsBadRequest(err error) bool {
+	var pe *ParamError
+	var se *SyntaxError
+	return errors.As(err, &pe) || errors.As(err, &se)
+}
+
+// Get returns one article, or found=false.
+func (s *Service) Get(ctx context.Context, id string) (Article, bool, error) {
+	a, ok, err := s.Backend.Get(ctx, id)
+	if err != nil || !ok {
+		return Article{}, ok, err
+	}
+	a.ID = id
+	return Article(a), true, nil
+}
+
+// Stats reports on the index.
+func (s *Service) Stats(ctx context.Context) (index.Stats, error) {
+	st, err := s.Backend.Stats(ctx)
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	return st, nil
+}

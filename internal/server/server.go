@@ -1,0 +1,205 @@
+// Package server is the HTTP face of tracuu: the chi router with the API
+// of the contract, its middleware, errors as JSON, and the embedded page.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/tracuu/tracuu/internal/search"
+)
+
+// Config is what the server needs besides the search service.
+type Config struct {
+	CORSOrigins []string      // allowed origins for the public API; empty means any ("*")
+	Timeout     time.Duration // per-request deadline, passed down into the engine
+	Log         *slog.Logger
+	Web         fs.FS // the page, served at /; nil serves none
+}
+
+// New returns the router.
+func New(svc *search.Service, cfg Config) http.Handler {
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	h := &handlers{svc: svc, log: cfg.Log}
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	r.Use(accessLog(cfg.Log))
+	r.Use(recoverJSON(cfg.Log))
+	r.Use(middleware.Timeout(cfg.Timeout))
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such route: "+r.URL.Path)
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
+	})
+
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	r.Get("/readyz", h.ready)
+	r.Route("/api", func(r chi.Router) {
+		r.Use(cors(cfg.CORSOrigins))
+		r.Get("/search", h.search)
+		r.Get("/articles/{id}", h.article)
+		r.Get("/stats", h.stats)
+	})
+	if cfg.Web != nil {
+		r.Handle("/*", http.FileServerFS(cfg.Web))
+	}
+	return r
+}
+
+type handlers struct {
+	svc *search.Service
+	log *slog.Logger
+}
+
+func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
+	p, err := search.ParseParams(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	res, err := h.svc.Search(r.Context(), p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (h *handlers) article(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	a, ok, err := h.svc.Get(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !ok {
+		writeError(w, http.StatusNotFound, "not_found", "no article with id "+id)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (h *handlers) stats(w http.ResponseWriter, r *http.Request) {
+	st, err := h.svc.Stats(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (h *handlers) ready(w http.ResponseWriter, r *http.Request) {
+	if _, err := h.svc.Stats(r.Context()); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "not_ready", "index not available")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// fail answers an error: the caller's mistakes are 400s with the reason,
+// a deadline is a 503, anything else is logged and a bare 500.
+func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case search.IsBadRequest(err):
+		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+	case errors.Is(err, context.DeadlineExceeded):
+		writeError(w, http.StatusServiceUnavailable, "timeout", "the search took too long; narrow it down")
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads the answer.
+	default:
+		h.log.Error("request failed", "path", r.URL.Path, "request_id", middleware.GetReqID(r.Context()), "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+	}
+}
+
+// ErrorBody is the JSON shape of every error answer.
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	var b ErrorBody
+	b.Error.Code, b.Error.Message = code, msg
+	writeJSON(w, status, b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // a failed write means the client is gone
+}
+
+// recoverJSON turns a panic in a handler into a logged 500, never a dropped connection.
+func recoverJSON(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					log.Error("panic", "path", r.URL.Path, "request_id", middleware.GetReqID(r.Context()), "panic", v)
+					writeError(w, http.StatusInternalServerError, "internal", "internal error")
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			next.ServeHTTP(ww, r)
+			log.Info("request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
+				"bytes", ww.BytesWritten(), "ms", time.Since(start).Milliseconds(),
+				"request_id", middleware.GetReqID(r.Context()))
+		})
+	}
+}
+
+// cors lets site search boxes on other origins call the public API.
+func cors(origins []string) func(http.Handler) http.Handler {
+	allowed := map[string]bool{}
+	for _, o := range origins {
+		allowed[strings.TrimRight(strings.TrimSpace(o), "/")] = true
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if origin := r.Header.Get("Origin"); origin != "" {
+				switch {
+				case len(allowed) == 0 || allowed["*"]:
+					w.Header().Set("Access-Control-Allow-Origin", "*")
+				case allowed[origin]:
+					w.Header().Set("Access-Control-Allow-Origin", origin)
+					w.Header().Add("Vary", "Origin")
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
