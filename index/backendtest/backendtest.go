@@ -1,0 +1,277 @@
+// Package backendtest is the conformance suite every index.Backend must
+// pass, so that a second engine can stand in for Bleve without surprising
+// anyone. It indexes the articles of testdata/articles.jsonl and checks
+// search, filters, facets, sorting, paging and the Vietnamese field plan.
+package backendtest
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/search"
+)
+
+// Articles reads the suite's fixture articles.
+func Articles(t testing.TB) []article.Article {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	f, err := os.Open(filepath.Join(filepath.Dir(file), "testdata", "articles.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []article.Article
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var a article.Article
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatalf("fixture line %d: %v", len(out)+1, err)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// Run runs the suite against backends made by open, each one empty.
+func Run(t *testing.T, open func(t *testing.T) index.Backend) {
+	ctx := context.Background()
+	b := open(t)
+	arts := Articles(t)
+	if err := b.Upsert(ctx, arts...); err != nil {
+		t.Fatalf("upsert fixtures: %v", err)
+	}
+	// Upserting the same articles again replaces them.
+	if err := b.Upsert(ctx, arts...); err != nil {
+		t.Fatalf("upsert fixtures again: %v", err)
+	}
+	st, err := b.Stats(ctx)
+	if err != nil || st.Articles != uint64(len(arts)) {
+		t.Fatalf("stats after double upsert = %+v, %v; want %d articles", st, err, len(arts))
+	}
+
+	ids := func(t *testing.T, q string, mod func(*index.Request)) []string {
+		t.Helper()
+		pq, err := search.Parse(q)
+		if err != nil {
+			t.Fatalf("parse %q: %v", q, err)
+		}
+		req := index.Request{Query: pq, Size: 100}
+		if mod != nil {
+			mod(&req)
+		}
+		res, err := b.Search(ctx, req)
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.Article.ID)
+		}
+		if int(res.Total) < len(out) {
+			t.Errorf("search %q: total %d < %d hits", q, res.Total, len(out))
+		}
+		return out
+	}
+	sorted := func(s []string) []string { s = slices.Clone(s); sort.Strings(s); return s }
+
+	t.Run("spelling variants find the same articles", func(t *testing.T) {
+		for _, group := range [][]string{
+			{"quy chế dân chủ", "quy che dan chu", "QUY CHẾ DÂN CHỦ", "Quy Che Dan Chu"},
+			{"hòa bình", "hoà bình", "hoa binh", "HOÀ BÌNH", "Ho\u0300a Bi\u0300nh"},
+			{"thủy điện", "thuỷ điện", "thuy dien"},
+			{"đà nẵng", "da nang", "Ðà Nẵng"},
+			{"ủy ban", "uỷ ban", "uy ban"},
+		} {
+			want := sorted(ids(t, group[0], nil))
+			if len(want) == 0 {
+				t.Errorf("%q found nothing", group[0])
+				continue
+			}
+			for _, q := range group[1:] {
+				if got := sorted(ids(t, q, nil)); !slices.Equal(got, want) {
+					t.Errorf("%q found %v, %q found %v", q, got, group[0], want)
+				}
+			}
+		}
+	})
+
+	t.Run("Vietnamese syllables that are English stop words are searchable", func(t *testing.T) {
+		for q, want := range map[string]string{"an ninh": "a02", "máy in": "a05", "do đó": "a02", "công an": "a02", "than không": "a12"} {
+			if got := ids(t, `"`+q+`"`, nil); !slices.Contains(got, want) {
+				t.Errorf("%q found %v, want %s", q, got, want)
+			}
+		}
+	})
+
+	t.Run("an accented query ranks the exact spelling first", func(t *testing.T) {
+		got := ids(t, "bán", nil)
+		if len(got) < 2 || got[0] != "a03" {
+			t.Errorf(`"bán" ranked %v; want a03 ("giá bán") first and "bàn" articles after`, got)
+		}
+		got = ids(t, "bàn ghế", nil)
+		if len(got) == 0 || got[0] != "a04" {
+			t.Errorf(`"bàn ghế" ranked %v; want a04 first`, got)
+		}
+	})
+
+	t.Run("adjacent words outrank scattered ones", func(t *testing.T) {
+		got := ids(t, "dân chủ", nil)
+		pos := func(id string) int { return slices.Index(got, id) }
+		if pos("a06") < 0 || pos("a07") < 0 || pos("a07") > pos("a06") || pos("a01") > pos("a06") {
+			t.Errorf(`"dân chủ" ranked %v; a01 and a07 (adjacent) must come before a06 (scattered)`, got)
+		}
+		if got := ids(t, `"dân chủ"`, nil); slices.Contains(got, "a06") {
+			t.Errorf(`quoted "dân chủ" matched a06, where the words are apart`)
+		}
+	})
+
+	t.Run("codes and hyphenated words", func(t *testing.T) {
+		for _, q := range []string{"04/2015/NĐ-CP", "04/2015/nd-cp", "Covid-19", "covid-19"} {
+			if got := ids(t, q, nil); len(got) != 1 {
+				t.Errorf("%q found %v, want exactly one article", q, got)
+			}
+		}
+	})
+
+	t.Run("exclusion, OR and field scope", func(t *testing.T) {
+		if got := sorted(ids(t, "thủy điện OR máy in", nil)); !slices.Equal(got, []string{"a05", "a08"}) {
+			t.Errorf("OR found %v", got)
+		}
+		if got := ids(t, "dân chủ -nghị", nil); slices.Contains(got, "a10") || slices.Contains(got, "a01") || len(got) == 0 {
+			t.Errorf("exclusion found %v", got)
+		}
+		// "dân" in titles: a01, a06, a07 spelled so, a10's "dẫn" only folded.
+		if got := ids(t, "title:dân", nil); len(got) != 4 || !slices.Equal(sorted(got[:3]), []string{"a01", "a06", "a07"}) || got[3] != "a10" {
+			t.Errorf("title:dân found %v; want a01, a06, a07, then a10", got)
+		}
+		if got := ids(t, "title:dan", nil); len(got) != 4 {
+			t.Errorf("title:dan found %v; want the four titles with dân/dẫn", got)
+		}
+		if got := ids(t, "site:baomau.vn", nil); len(got) != 6 {
+			t.Errorf("site:baomau.vn found %d, want 6", len(got))
+		}
+		if got := ids(t, "thuy*", nil); !slices.Equal(got, []string{"a08"}) {
+			t.Errorf("thuy* found %v", got)
+		}
+	})
+
+	t.Run("filters: OR within a field, AND across fields, dates", func(t *testing.T) {
+		got := ids(t, "", func(r *index.Request) {
+			r.Filters = map[string][]string{index.FieldSection: {"Thời sự", "Kinh tế"}, index.FieldSite: {"tinmau.com.vn"}}
+		})
+		if want := []string{"a03", "a06", "a08"}; !slices.Equal(sorted(got), want) {
+			t.Errorf("section in (Thời sự, Kinh tế) and site tinmau.com.vn: %v, want %v", sorted(got), want)
+		}
+		got = ids(t, "", func(r *index.Request) {
+			r.From = time.Date(2020, 1, 1, 0, 0, 0, 0, article.Vietnam)
+			r.To = time.Date(2021, 1, 1, 0, 0, 0, 0, article.Vietnam)
+		})
+		if want := []string{"a01", "a06", "a07"}; !slices.Equal(sorted(got), want) {
+			t.Errorf("published in 2020: %v, want %v", sorted(got), want)
+		}
+		got = ids(t, "", func(r *index.Request) { r.Filters = map[string][]string{index.FieldAuthor: {"Khánh Vy"}} })
+		if !slices.Equal(got, []string{"a01"}) {
+			t.Errorf("author Khánh Vy: %v", got)
+		}
+	})
+
+	t.Run("facets count matches and ignore their own filter", func(t *testing.T) {
+		res, err := b.Search(ctx, index.Request{Query: index.MatchAll{}, Size: 0,
+			Facets:  []string{index.FieldSite, index.FieldYear, index.FieldSection},
+			Filters: map[string][]string{index.FieldSite: {"baomau.vn"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 6 {
+			t.Errorf("site=baomau.vn total %d, want 6", res.Total)
+		}
+		sites := map[string]int{}
+		for _, f := range res.Facets[index.FieldSite] {
+			sites[f.Value] = f.Count
+		}
+		if sites["baomau.vn"] != 6 || sites["tinmau.com.vn"] != 6 {
+			t.Errorf("site facet under a site filter = %v; want both sites with their full counts", sites)
+		}
+		years := 0
+		for i, f := range res.Facets[index.FieldYear] {
+			years += f.Count
+			if i > 0 && res.Facets[index.FieldYear][i-1].Value >= f.Value {
+				t.Errorf("year facet not in time order: %v", res.Facets[index.FieldYear])
+			}
+		}
+		if years != 6 {
+			t.Errorf("year facet adds up to %d for the 6 baomau.vn articles (all dated)", years)
+		}
+		if len(res.Facets[index.FieldSection]) == 0 {
+			t.Error("no section facet")
+		}
+	})
+
+	t.Run("sort newest and oldest, undated last", func(t *testing.T) {
+		newest := ids(t, "", func(r *index.Request) { r.Sort = index.SortNewest })
+		oldest := ids(t, "", func(r *index.Request) { r.Sort = index.SortOldest })
+		if newest[0] != "a12" || oldest[0] != "a10" {
+			t.Errorf("newest first %s, oldest first %s; want a12 and a10", newest[0], oldest[0])
+		}
+		if newest[len(newest)-1] != "a11" || oldest[len(oldest)-1] != "a11" {
+			t.Errorf("undated a11 not last: newest %v oldest %v", newest, oldest)
+		}
+	})
+
+	t.Run("cursor paging visits every match once", func(t *testing.T) {
+		for _, s := range []index.Sort{index.SortRelevance, index.SortNewest, index.SortOldest} {
+			q, _ := search.Parse("dân")
+			all := map[string]int{}
+			req := index.Request{Query: q, Size: 2, Sort: s}
+			var total uint64
+			for i := 0; i < 20; i++ {
+				res, err := b.Search(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				total = res.Total
+				for _, h := range res.Hits {
+					all[h.Article.ID]++
+				}
+				if len(res.Hits) < req.Size {
+					break
+				}
+				req.After = res.Hits[len(res.Hits)-1].SortKey
+			}
+			if uint64(len(all)) != total {
+				t.Errorf("sort %d: cursor walk saw %d articles, total is %d", s, len(all), total)
+			}
+			for id, n := range all {
+				if n != 1 {
+					t.Errorf("sort %d: %s seen %d times", s, id, n)
+				}
+			}
+		}
+	})
+
+	t.Run("get and delete", func(t *testing.T) {
+		a, ok, err := b.Get(ctx, "a08")
+		if err != nil || !ok || a.Title != "Thủy điện Hòa Bình xả lũ" || a.Author != "Dương Quang Chí" {
+			t.Fatalf("get a08 = %+v, %v, %v", a, ok, err)
+		}
+		if _, ok, err := b.Get(ctx, "nope"); ok || err != nil {
+			t.Errorf("get missing = %v, %v", ok, err)
+		}
+		if err := b.Delete(ctx, "a08"); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(t, "thủy điện", nil); len(got) != 0 {
+			t.Errorf("deleted article still found: %v", got)
+		}
+	})
+}

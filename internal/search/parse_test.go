@@ -1,0 +1,104 @@
+package search
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tracuu/tracuu/index"
+)
+
+func TestParse(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want index.Query
+	}{
+		{"", index.MatchAll{}},
+		{"   ", index.MatchAll{}},
+		{"dân", index.Term{Text: "dân"}},
+		{"quy che", index.Bool{
+			Must:   []index.Query{index.Term{Text: "quy"}, index.Term{Text: "che"}},
+			Should: []index.Query{index.Phrase{Text: "quy che"}},
+		}},
+		{`"quy chế dân chủ"`, index.Phrase{Text: "quy chế dân chủ"}},
+		{"dân -chủ", index.Bool{Must: []index.Query{index.Term{Text: "dân"}}, Not: []index.Query{index.Term{Text: "chủ"}}}},
+		{"-chủ", index.Bool{Not: []index.Query{index.Term{Text: "chủ"}}}},
+		{"a OR b", index.Bool{Should: []index.Query{index.Term{Text: "a"}, index.Term{Text: "b"}}}},
+		{"(a OR b) c", index.Bool{Must: []index.Query{
+			index.Bool{Should: []index.Query{index.Term{Text: "a"}, index.Term{Text: "b"}}}, index.Term{Text: "c"}}}},
+		{"title:dân", index.Term{Field: "title", Text: "dân"}},
+		{`title:"dân chủ"`, index.Phrase{Field: "title", Text: "dân chủ"}},
+		{"SITE:vnexpress.net", index.Term{Field: "site", Text: "vnexpress.net"}},
+		{"-site:a.vn x", index.Bool{Must: []index.Query{index.Term{Text: "x"}}, Not: []index.Query{index.Term{Field: "site", Text: "a.vn"}}}},
+		{"thuy*", index.Prefix{Text: "thuy"}},
+		{"Covid-19", index.Phrase{Text: "Covid-19"}},
+		{"04/2015/NĐ-CP", index.Phrase{Text: "04/2015/NĐ-CP"}},
+		{"http://x.vn/a", index.Phrase{Text: "http://x.vn/a"}},
+		{"or and", index.Bool{ // lower-case "or" is a word
+			Must:   []index.Query{index.Term{Text: "or"}, index.Term{Text: "and"}},
+			Should: []index.Query{index.Phrase{Text: "or and"}},
+		}},
+	} {
+		got, err := Parse(tc.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tc.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Parse(%q) =\n %#v\nwant\n %#v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct {
+		in, msg string
+		col     int
+	}{
+		{`dân "chủ`, "unclosed quote", 5},
+		{"(dân chủ", "unclosed parenthesis", 1},
+		{"dân)", `unexpected ")"`, 4},
+		{"OR dân", `unexpected "OR"`, 1},
+		{"dân OR", "OR needs something on both sides", 5},
+		{"*chu", "wildcards", 1},
+		{"c*", "at least 2 letters", 1},
+		{"d*n", "wildcards are only allowed at the end", 1},
+		{`""`, "empty phrase", 1},
+		{"title:", "nothing after title:", 1},
+		{"-", "nothing after -", 1},
+		{"()", `unexpected ")"`, 2},
+		{strings.Repeat("a ", 600), "longer than", 0},
+		{strings.Repeat("ab ", 70), "more than 64 words", 0},
+		{"d\xffn", "not valid UTF-8", 0},
+	} {
+		_, err := Parse(tc.in)
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("Parse(%.40q) = %v, want a SyntaxError", tc.in, err)
+			continue
+		}
+		if !strings.Contains(se.Msg, tc.msg) || se.Col != tc.col {
+			t.Errorf("Parse(%.40q) = %q at %d, want %q at %d", tc.in, se.Msg, se.Col, tc.msg, tc.col)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"", "quy che dan chu", `"dân chủ" -x OR (a b)`, "title:x*", "((", `"`, "-", "a OR OR b", "site:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := Parse(s)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("Parse(%q): error %v is not a SyntaxError", s, err)
+			}
+			return
+		}
+		if q == nil {
+			t.Fatalf("Parse(%q) returned nil without error", s)
+		}
+	})
+}
