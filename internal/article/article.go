@@ -28,6 +28,9 @@ type Article struct {
 	Site      string    `json:"site,omitempty"`
 	Lang      string    `json:"lang,omitempty"`
 	Keywords  []string  `json:"keywords,omitempty"`
+	// Cluster groups near-duplicates (the same wire story on many sites):
+	// articles with the same key are copies of one story. Set on import.
+	Cluster string `json:"cluster,omitempty"`
 }
 
 // ErrEmpty reports an article with neither title nor body.

@@ -78,21 +78,7 @@ func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
 	h := newHighlighter(q)
 	out := Response{Total: res.Total, TookMS: res.Took.Milliseconds(), Hits: []Hit{}, Facets: res.Facets}
 	for _, hit := range res.Hits {
-		a := hit.Article
-		text := a.Body
-		if a.Lead != "" {
-			text = a.Lead + "\n\n" + a.Body
-		}
-		oh := Hit{
-			ID: a.ID, URL: a.URL, Title: a.Title, TitleHTML: h.Mark(a.Title),
-			Site: a.Site, Section: a.Section, Author: a.Author,
-			Snippet: h.Snippet(text), Score: hit.Score,
-		}
-		if !a.Published.IsZero() {
-			t := a.Published
-			oh.Published = &t
-		}
-		out.Hits = append(out.Hits, oh)
+		out.Hits = append(out.Hits, toHit(h, hit))
 	}
 	seen := uint64(req.Offset + len(res.Hits))
 	if len(res.Hits) == req.Size && (len(req.After) > 0 || seen < res.Total) {
@@ -100,6 +86,25 @@ func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
 		out.Next = encodeCursor(cursor{Sort: req.Sort, Key: last.SortKey})
 	}
 	return out, nil
+}
+
+// toHit shapes an engine hit for the API, highlighting with h.
+func toHit(h *highlighter, hit index.Hit) Hit {
+	a := hit.Article
+	text := a.Body
+	if a.Lead != "" {
+		text = a.Lead + "\n\n" + a.Body
+	}
+	oh := Hit{
+		ID: a.ID, URL: a.URL, Title: a.Title, TitleHTML: h.Mark(a.Title),
+		Site: a.Site, Section: a.Section, Author: a.Author,
+		Snippet: h.Snippet(text), Score: hit.Score,
+	}
+	if !a.Published.IsZero() {
+		t := a.Published
+		oh.Published = &t
+	}
+	return oh
 }
 
 // cursor is what "next" carries: the sort key of the last hit. It is

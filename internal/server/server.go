@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -26,6 +27,9 @@ type Config struct {
 	Web         fs.FS // the page, served at /; nil serves none
 }
 
+//go:embed openapi.json
+var openAPI []byte
+
 // New returns the router.
 func New(svc *search.Service, cfg Config) http.Handler {
 	if cfg.Timeout == 0 {
@@ -35,11 +39,15 @@ func New(svc *search.Service, cfg Config) http.Handler {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	h := &handlers{svc: svc, log: cfg.Log}
+	m := newMetrics(svc)
+	cache := newValidator()
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(accessLog(cfg.Log))
+	r.Use(m.middleware)
 	r.Use(recoverJSON(cfg.Log))
-	r.Use(middleware.Timeout(cfg.Timeout))
+	r.Use(middleware.Compress(5, "application/json", "application/x-ndjson", "text/csv", "text/html", "text/css",
+		"text/javascript", "application/javascript"))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such route: "+r.URL.Path)
 	})
@@ -47,15 +55,28 @@ func New(svc *search.Service, cfg Config) http.Handler {
 		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
 	})
 
-	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
 	r.Get("/readyz", h.ready)
+	r.Method(http.MethodGet, "/metrics", m.handler())
 	r.Route("/api", func(r chi.Router) {
 		r.Use(cors(cfg.CORSOrigins))
-		r.Get("/search", h.search)
-		r.Get("/articles/{id}", h.article)
-		r.Get("/stats", h.stats)
+		r.Get("/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.Write(openAPI)
+		})
+		r.Group(func(r chi.Router) {
+			// Answers that fit in memory get a deadline, which cancels the
+			// engine's work, and validators for cheap revalidation.
+			r.Use(middleware.Timeout(cfg.Timeout))
+			r.With(cache.middleware(0)).Get("/search", h.search)
+			r.With(cache.middleware(0)).Get("/suggest", h.suggest)
+			r.With(cache.middleware(60)).Get("/articles/{id}", h.article)
+			r.With(cache.middleware(60)).Get("/articles/{id}/related", h.related)
+			r.With(cache.middleware(0)).Get("/stats", h.stats)
+		})
+		// An export streams for as long as it has rows: no deadline, but it
+		// stops when the client goes away (the request context).
+		r.Get("/export", h.export)
 	})
 	if cfg.Web != nil {
 		r.Handle("/*", http.FileServerFS(cfg.Web))

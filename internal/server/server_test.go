@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,5 +102,146 @@ func TestCORS(t *testing.T) {
 		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != tc.want {
 			t.Errorf("allowed %v, origin %s: Access-Control-Allow-Origin %q, want %q", tc.allowed, tc.origin, got, tc.want)
 		}
+	}
+}
+
+func getBody(t *testing.T, url string, hdr map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+func TestSuggest(t *testing.T) {
+	srv := newTestServer(t, Config{})
+	for q, want := range map[string]string{
+		"thuy d":   "thủy điện hòa",
+		"da na":    "đà nẵng hồi",
+		"quy che ": "quy chế dân",
+		"nghi":     "nghị định",
+	} {
+		_, body := getBody(t, srv.URL+"/api/suggest?q="+url.QueryEscape(q), nil)
+		var res search.SuggestResponse
+		if err := json.Unmarshal([]byte(body), &res); err != nil {
+			t.Fatalf("suggest %q: %v in %s", q, err, body)
+		}
+		if len(res.Suggestions) == 0 || res.Suggestions[0].Kind != "term" || res.Suggestions[0].Text != want {
+			t.Errorf("suggest %q = %+v, want first the term %q", q, res.Suggestions, want)
+		}
+	}
+	if resp, _ := getBody(t, srv.URL+"/api/suggest?q=x&size=0", nil); resp.StatusCode != 400 {
+		t.Errorf("size=0: %d", resp.StatusCode)
+	}
+}
+
+func TestRelated(t *testing.T) {
+	srv := newTestServer(t, Config{})
+	resp, body := getBody(t, srv.URL+"/api/articles/a07/related?size=3", nil)
+	var res search.Response
+	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &res) != nil {
+		t.Fatalf("related: %d %s", resp.StatusCode, body)
+	}
+	if len(res.Hits) == 0 || len(res.Hits) > 3 {
+		t.Fatalf("related a07 (phát huy dân chủ): %d hits", len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		if h.ID == "a07" {
+			t.Error("an article is not related to itself")
+		}
+	}
+	if res.Hits[0].ID != "a01" && res.Hits[0].ID != "a10" {
+		t.Errorf("related a07 ranked %s first; want one of the other dân chủ articles", res.Hits[0].ID)
+	}
+	if resp, _ := getBody(t, srv.URL+"/api/articles/zzz/related", nil); resp.StatusCode != 404 {
+		t.Errorf("related of a missing article: %d", resp.StatusCode)
+	}
+}
+
+func TestExport(t *testing.T) {
+	srv := newTestServer(t, Config{})
+	resp, body := getBody(t, srv.URL+"/api/export?format=jsonl&q=", nil)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/x-ndjson") {
+		t.Fatalf("export jsonl: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	if len(lines) != len(backendtest.Articles(t)) {
+		t.Errorf("export of everything: %d lines, want %d", len(lines), len(backendtest.Articles(t)))
+	}
+	if strings.Contains(body, "<script>") && !strings.Contains(body, `"title":"Bài có <script>`) {
+		t.Errorf("export changed article text")
+	}
+	resp, body = getBody(t, srv.URL+"/api/export?format=csv&q=dan+chu&site=baomau.vn", nil)
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if resp.StatusCode != 200 || err != nil {
+		t.Fatalf("export csv: %d %v", resp.StatusCode, err)
+	}
+	if len(rows) < 2 || strings.Join(rows[0], ",") != strings.Join(search.CSVHeader, ",") {
+		t.Fatalf("csv header/rows: %v", rows)
+	}
+	for _, r := range rows[1:] {
+		if r[4] != "baomau.vn" {
+			t.Errorf("csv row from site %q under site=baomau.vn", r[4])
+		}
+	}
+	for _, bad := range []string{"format=xml", "q=%22x", "page=2", "size=5"} {
+		if resp, _ := getBody(t, srv.URL+"/api/export?"+bad, nil); resp.StatusCode != 400 {
+			t.Errorf("export ?%s: %d, want 400", bad, resp.StatusCode)
+		}
+	}
+}
+
+func TestOperationalEndpoints(t *testing.T) {
+	srv := newTestServer(t, Config{})
+	getBody(t, srv.URL+"/api/search?q=dan", nil)
+	resp, body := getBody(t, srv.URL+"/metrics", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, `tracuu_http_requests_total{code="200",method="GET",route="/api/search"} 1`) ||
+		!strings.Contains(body, "tracuu_index_articles 12") {
+		t.Errorf("metrics: %d\n%.2000s", resp.StatusCode, body)
+	}
+	resp, body = getBody(t, srv.URL+"/api/openapi.json", nil)
+	var doc map[string]any
+	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &doc) != nil || doc["openapi"] != "3.1.0" {
+		t.Errorf("openapi: %d %.200s", resp.StatusCode, body)
+	}
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if resp, _ := getBody(t, srv.URL+p, nil); resp.StatusCode != 200 {
+			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
+	}
+	// Revalidation: the same search with its ETag is a 304 with no body.
+	resp, _ = getBody(t, srv.URL+"/api/search?q=dan", nil)
+	tag := resp.Header.Get("ETag")
+	if tag == "" || resp.Header.Get("Cache-Control") == "" {
+		t.Fatalf("no ETag/Cache-Control on search: %v", resp.Header)
+	}
+	resp, body = getBody(t, srv.URL+"/api/search?q=dan", map[string]string{"If-None-Match": tag})
+	if resp.StatusCode != http.StatusNotModified || body != "" {
+		t.Errorf("revalidation: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := getBody(t, srv.URL+"/api/search?q=dan+chu", map[string]string{"If-None-Match": tag}); resp.StatusCode != 200 {
+		t.Errorf("another query with the first one's tag: %d", resp.StatusCode)
+	}
+	// Compression for clients that ask.
+	req, _ := http.NewRequest("GET", srv.URL+"/api/search?q=dan&size=12", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	tr := &http.Transport{DisableCompression: true}
+	r2, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2.Body.Close()
+	if r2.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("search answer not gzipped: %v", r2.Header)
 	}
 }

@@ -1,0 +1,94 @@
+package search
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/article"
+)
+
+// exportPage is how many articles each engine call of an export fetches:
+// memory stays bounded by one page whatever the number of matches.
+const exportPage = 500
+
+// Export formats.
+const (
+	FormatJSONL = "jsonl"
+	FormatCSV   = "csv"
+)
+
+// CSVHeader is the first row of a CSV export.
+var CSVHeader = []string{"id", "url", "title", "published", "site", "section", "author", "lead", "body"}
+
+// Export writes every match of p to w, in p's sort order, walking the
+// engine with cursors so that memory does not grow with the result. It
+// returns how many articles it wrote.
+func (s *Service) Export(ctx context.Context, p Params, format string, w io.Writer) (int, error) {
+	q, err := Parse(p.Q)
+	if err != nil {
+		return 0, err
+	}
+	if format != FormatJSONL && format != FormatCSV {
+		return 0, &ParamError{Param: "format", Msg: fmt.Sprintf("%q is not jsonl or csv", format)}
+	}
+	req := index.Request{Query: q, Filters: p.Filters, From: p.From, To: p.To, Sort: p.Sort, Size: exportPage}
+	if _, all := q.(index.MatchAll); all && req.Sort == index.SortRelevance {
+		req.Sort = index.SortNewest
+	}
+	var cw *csv.Writer
+	var enc *json.Encoder
+	if format == FormatCSV {
+		cw = csv.NewWriter(w)
+		if err := cw.Write(CSVHeader); err != nil {
+			return 0, err
+		}
+	} else {
+		enc = json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+	}
+	n := 0
+	for {
+		res, err := s.Backend.Search(ctx, req)
+		if err != nil {
+			return n, err
+		}
+		for _, h := range res.Hits {
+			if err := writeRow(cw, enc, h.Article); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if cw != nil {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return n, err
+			}
+		}
+		if len(res.Hits) < req.Size {
+			return n, nil
+		}
+		req.After = res.Hits[len(res.Hits)-1].SortKey
+	}
+}
+
+func writeRow(cw *csv.Writer, enc *json.Encoder, a article.Article) error {
+	if enc != nil {
+		return enc.Encode(exportArticle(a))
+	}
+	pub := ""
+	if !a.Published.IsZero() {
+		pub = a.Published.Format(time.RFC3339)
+	}
+	return cw.Write([]string{a.ID, a.URL, a.Title, pub, a.Site, a.Section, a.Author, a.Lead, a.Body})
+}
+
+// exportArticle drops the fields that only matter inside the index.
+func exportArticle(a article.Article) Article {
+	a.Cluster = ""
+	return Article(a)
+}

@@ -1,0 +1,98 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/tracuu/tracuu/internal/search"
+)
+
+func (h *handlers) suggest(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	size, err := sizeParam(v, 8, search.MaxSuggest)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	res, err := h.svc.Suggest(r.Context(), v.Get("q"), size)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (h *handlers) related(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	size, err := sizeParam(r.URL.Query(), 5, 50)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	res, ok, err := h.svc.Related(r.Context(), id, size)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !ok {
+		writeError(w, http.StatusNotFound, "not_found", "no article with id "+id)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// export streams every match. Its parameters are those of a search plus
+// format; paging parameters do not apply and are refused.
+func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	format := v.Get("format")
+	if format == "" {
+		format = search.FormatJSONL
+	}
+	v.Del("format")
+	for _, k := range []string{"page", "size", "after", "facets"} {
+		if v.Has(k) {
+			h.fail(w, r, &search.ParamError{Param: k, Msg: "does not apply to an export, which returns every match"})
+			return
+		}
+	}
+	p, err := search.ParseParams(v)
+	if err == nil && format != search.FormatCSV && format != search.FormatJSONL {
+		err = &search.ParamError{Param: "format", Msg: strconv.Quote(format) + " is not jsonl or csv"}
+	}
+	if err == nil {
+		_, err = search.Parse(p.Q) // refuse a bad query before the 200 goes out
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ctype := "application/x-ndjson; charset=utf-8"
+	if format == search.FormatCSV {
+		ctype = "text/csv; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", `attachment; filename="tracuu-export.`+format+`"`)
+	w.WriteHeader(http.StatusOK)
+	n, err := h.svc.Export(r.Context(), p, format, w)
+	if err != nil {
+		// The status line is gone; the truncated file and the log say it.
+		h.log.Error("export failed", "query", p.Q, "rows", n, "request_id", middleware.GetReqID(r.Context()), "err", err)
+	}
+}
+
+func sizeParam(v url.Values, def, max int) (int, error) {
+	s := v.Get("size")
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		return 0, &search.ParamError{Param: "size", Msg: strconv.Quote(s) + " is not a whole number from 1 to " + strconv.Itoa(max)}
+	}
+	return n, nil
+}
