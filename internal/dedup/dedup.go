@@ -1,0 +1,123 @@
+// Package dedup finds near-duplicate articles (the same wire story
+// published by many sites, with a different headline or a trailing
+// credit) with 64-bit SimHash fingerprints of the body, and groups them
+// under a shared cluster key.
+package dedup
+
+import (
+	"hash/fnv"
+	"math/bits"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/tracuu/tracuu/internal/vi"
+)
+
+// MinWords is the shortest body fingerprinted: short texts share too much
+// boilerplate phrasing to call them copies of each other.
+const MinWords = 40
+
+// MaxDistance is the largest Hamming distance between fingerprints of
+// near-duplicates. The 64 bits are cut into MaxDistance+1 bands, so two
+// fingerprints this close always agree on at least one whole band: lookup
+// compares only with fingerprints sharing a band.
+const MaxDistance = 6
+
+const nBands = MaxDistance + 1
+
+// bandStart[i] is the first bit of band i; the bands cover all 64 bits.
+var bandStart = func() (s [nBands + 1]uint) {
+	for i := range s {
+		s[i] = uint(i * 64 / nBands)
+	}
+	return
+}()
+
+// Simhash fingerprints text from its word 3-shingles, folded so that
+// spelling variants do not matter. ok is false when the text is too short.
+func Simhash(text string) (h uint64, ok bool) {
+	words := strings.FieldsFunc(vi.Fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) < MinWords {
+		return 0, false
+	}
+	var v [64]int
+	f := fnv.New64a()
+	for i := 0; i+3 <= len(words); i++ {
+		f.Reset()
+		f.Write([]byte(words[i]))
+		f.Write([]byte{' '})
+		f.Write([]byte(words[i+1]))
+		f.Write([]byte{' '})
+		f.Write([]byte(words[i+2]))
+		x := f.Sum64()
+		for b := 0; b < 64; b++ {
+			if x&(1<<b) != 0 {
+				v[b]++
+			} else {
+				v[b]--
+			}
+		}
+	}
+	for b := 0; b < 64; b++ {
+		if v[b] > 0 {
+			h |= 1 << b
+		}
+	}
+	return h, true
+}
+
+// Index assigns cluster keys. It is not safe for concurrent use: the
+// importer's single writer owns it, so keys come out in input order.
+type Index struct {
+	bands [nBands]map[uint64][]entry
+}
+
+type entry struct {
+	h       uint64
+	cluster string
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	x := &Index{}
+	for i := range x.bands {
+		x.bands[i] = map[uint64][]entry{}
+	}
+	return x
+}
+
+// Key is the cluster key of a fingerprint that starts its own cluster.
+func Key(h uint64) string { return "s" + strconv.FormatUint(h, 16) }
+
+// Assign returns the cluster of the nearest fingerprint already seen within
+// MaxDistance of h, or starts a new cluster, and remembers h under it.
+func (x *Index) Assign(h uint64) string {
+	cluster, best := "", MaxDistance+1
+	for i := range x.bands {
+		for _, e := range x.bands[i][band(h, i)] {
+			if d := bits.OnesCount64(e.h ^ h); d < best {
+				cluster, best = e.cluster, d
+			}
+		}
+	}
+	if cluster == "" {
+		cluster = Key(h)
+	}
+	x.Add(h, cluster)
+	return cluster
+}
+
+// Add remembers a fingerprint already assigned to cluster (when loading
+// the state of earlier imports).
+func (x *Index) Add(h uint64, cluster string) {
+	for i := range x.bands {
+		b := band(h, i)
+		x.bands[i][b] = append(x.bands[i][b], entry{h, cluster})
+	}
+}
+
+func band(h uint64, i int) uint64 {
+	width := bandStart[i+1] - bandStart[i]
+	return h >> bandStart[i] & (1<<width - 1)
+}
