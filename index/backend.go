@@ -19,6 +19,9 @@ type Backend interface {
 	Delete(ctx context.Context, ids ...string) error
 	Search(ctx context.Context, req Request) (Result, error)
 	Get(ctx context.Context, id string) (article.Article, bool, error)
+	// Fingerprints returns the content hash (article.ContentHash) stored
+	// with each of ids that is in the index; absent ids are left out.
+	Fingerprints(ctx context.Context, ids []string) (map[string]string, error)
 	Stats(ctx context.Context) (Stats, error)
 	Close() error
 }

@@ -136,6 +136,10 @@ func writeAtomic(path string, data []byte) error {
 	return os.Rename(tmp, path)
 }
 
+// Dir is the directory of the live index version. Files of our own kept
+// there (the importer's state) travel and vanish with the version.
+func (b *Bleve) Dir() string { return b.path }
+
 // Close closes the index; written batches are already durable.
 func (b *Bleve) Close() error { return b.idx.Close() }
 
@@ -196,6 +200,7 @@ func document(a *article.Article) (map[string]interface{}, error) {
 		fTitle: clean.Title, fTitleFolded: clean.Title,
 		fBody: text, fBodyFolded: text,
 		fSource: string(src),
+		fHash:   a.ContentHash(),
 	}
 	if clean.Site != "" {
 		doc[FieldSite] = clean.Site
@@ -241,6 +246,27 @@ func (b *Bleve) Delete(ctx context.Context, ids ...string) error {
 		return fmt.Errorf("delete: %w", err)
 	}
 	return nil
+}
+
+// Fingerprints returns the stored content hashes of the ids present.
+func (b *Bleve) Fingerprints(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fHash}
+	req.SortBy([]string{"_id"})
+	res, err := b.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("fingerprints: %w", err)
+	}
+	for _, h := range res.Hits {
+		if v, ok := h.Fields[fHash].(string); ok {
+			out[h.ID] = v
+		}
+	}
+	return out, nil
 }
 
 // Get returns the stored article with this id.

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dir := indexFlag(fl)
 	workers := fl.Int("workers", 0, "extract workers (default: number of CPUs)")
 	asJSON := fl.Bool("json", false, "print the summary as JSON")
+	force := fl.Bool("force", false, "re-extract and rewrite pages even when unchanged since the last import")
 	reportPath := fl.String("report", "", "write skipped and failed pages as JSONL to this file (default: DIR/last-import-report.jsonl)")
 	srcs, err := parse(fl, args)
 	if err != nil {
@@ -51,21 +53,30 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	defer b.Close()
+	state, err := importer.OpenState(filepath.Join(b.Dir(), "import-state.bolt"))
+	if err != nil {
+		return err
+	}
+	defer state.Close()
 	if *reportPath == "" {
-		*reportPath = *dir + "/last-import-report.jsonl"
+		*reportPath = filepath.Join(*dir, "last-import-report.jsonl")
 	}
 	report, err := os.Create(*reportPath)
 	if err != nil {
-		b.Close()
 		return fmt.Errorf("report file: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	sum, runErr := importer.Run(ctx, b, srcs, importer.Options{Workers: *workers, Report: report, Log: log})
+	opts := importer.Options{Workers: *workers, Report: report, State: state, Force: *force,
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	var bar *progress
+	if !*asJSON && isTerminal(stderr) {
+		bar = newProgress(ctx, srcs, stderr)
+		opts.Progress = bar.update
+	}
+	sum, runErr := importer.Run(ctx, b, srcs, opts)
+	bar.finish()
 	if err := report.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("report file: %w", err)
-	}
-	if err := b.Close(); err != nil && runErr == nil {
-		runErr = fmt.Errorf("close index: %w", err)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -74,14 +85,17 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	} else {
-		fmt.Fprintf(stdout, "seen %d, indexed %d, not articles %d, skipped %d, duplicates %d in %.1fs (%.0f articles/s)\n",
-			sum.Seen, sum.Indexed, sum.NotArticles, sum.Skipped, sum.Duplicates, sum.Seconds, sum.DocsPerSec)
+		fmt.Fprintf(stdout, "seen %d: new %d, updated %d, unchanged %d, not articles %d, skipped %d, duplicates %d; %.1fs (%.0f pages/s)\n",
+			sum.Seen, sum.New, sum.Updated, sum.Unchanged, sum.NotArticles, sum.Skipped, sum.Duplicates, sum.Seconds, sum.DocsPerSec)
 		for _, k := range sum.Reasons() {
 			fmt.Fprintf(stdout, "  skipped, %s: %d\n", k, sum.SkipReasons[k])
 		}
 		if sum.Skipped+sum.NotArticles > 0 {
 			fmt.Fprintf(stdout, "report: %s\n", *reportPath)
 		}
+	}
+	if errors.Is(runErr, context.Canceled) {
+		return fmt.Errorf("interrupted; the batches written so far are kept, run the same import again to finish")
 	}
 	return runErr
 }

@@ -259,6 +259,28 @@ func Run(t *testing.T, open func(t *testing.T) index.Backend) {
 		}
 	})
 
+	t.Run("fingerprints tell changed articles from unchanged", func(t *testing.T) {
+		fp, err := b.Fingerprints(ctx, []string{"a01", "a02", "zz"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fp) != 2 || fp["a01"] != arts[0].ContentHash() || fp["a02"] != arts[1].ContentHash() {
+			t.Errorf("fingerprints = %v; want the content hashes of a01 and a02 only", fp)
+		}
+		changed := arts[0]
+		changed.Body += " Thêm một câu."
+		if err := b.Upsert(ctx, changed); err != nil {
+			t.Fatal(err)
+		}
+		fp, _ = b.Fingerprints(ctx, []string{"a01"})
+		if fp["a01"] != changed.ContentHash() || fp["a01"] == arts[0].ContentHash() {
+			t.Errorf("after an update the fingerprint did not follow the content")
+		}
+		if err := b.Upsert(ctx, arts[0]); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("get and delete", func(t *testing.T) {
 		a, ok, err := b.Get(ctx, "a08")
 		if err != nil || !ok || a.Title != "Thủy điện Hòa Bình xả lũ" || a.Author != "Dương Quang Chí" {

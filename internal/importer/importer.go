@@ -19,6 +19,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/dedup"
 	"github.com/tracuu/tracuu/internal/extract"
 	"github.com/tracuu/tracuu/internal/source"
 )
@@ -31,19 +32,24 @@ type Options struct {
 	Report    io.Writer      // receives one JSON line per skipped or failed page; may be nil
 	Progress  func(Progress) // called after every batch and at the end; may be nil
 	Log       *slog.Logger   // may be nil
+	State     *State         // what earlier runs saw; nil imports everything afresh
+	Force     bool           // re-extract and rewrite even unchanged pages (after an extractor change)
 }
 
 // Progress is a snapshot of a running import.
 type Progress struct {
-	Seen    int           // items read from the sources
-	Indexed int           // articles written
-	Elapsed time.Duration //
+	Seen    int           // items read from the sources and processed
+	Indexed int           // articles written (new or updated)
+	Elapsed time.Duration // since the run started
 }
 
 // Summary is the outcome of a run.
 type Summary struct {
 	Seen        int            `json:"seen"`
-	Indexed     int            `json:"indexed"`
+	Indexed     int            `json:"indexed"` // new + updated
+	New         int            `json:"new"`
+	Updated     int            `json:"updated"`
+	Unchanged   int            `json:"unchanged"` // pages or articles identical to what the index holds`
 	NotArticles int            `json:"not_articles"`
 	Skipped     int            `json:"skipped"`
 	SkipReasons map[string]int `json:"skipped_by_reason"`
@@ -62,9 +68,13 @@ type ReportLine struct {
 
 // outcome is what a worker made of one item.
 type outcome struct {
-	art    *article.Article
-	report *ReportLine
-	kind   string // reason key for the summary
+	art       *article.Article
+	report    *ReportLine
+	kind      string      // reason key for the summary
+	page      *pageRecord // the raw page, to remember once the batch is durable
+	sim       uint64      // near-duplicate fingerprint of art, when hasSim
+	hasSim    bool
+	unchanged bool // the page's bytes are those of an earlier run
 }
 
 // Run imports every source into b. It returns the summary and a non-nil
@@ -114,7 +124,7 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 			defer wg.Done()
 			for it := range items {
 				select {
-				case outcomes <- process(it):
+				case outcomes <- process(it, opts.State, opts.Force):
 				case <-ctx.Done():
 					return
 				}
@@ -123,90 +133,162 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 	}
 	go func() { wg.Wait(); close(outcomes) }()
 
-	sum := Summary{SkipReasons: map[string]int{}}
-	enc := (*json.Encoder)(nil)
-	if opts.Report != nil {
-		enc = json.NewEncoder(opts.Report)
-		enc.SetEscapeHTML(false)
+	w := &writer{b: b, opts: opts, start: start, sims: dedup.NewIndex(), batch: map[string]*outcome{},
+		sum: Summary{SkipReasons: map[string]int{}}}
+	if opts.State != nil && !opts.Force {
+		if _, err := opts.State.loadSims(w.sims); err != nil {
+			cancel()
+			for range outcomes {
+			}
+			return w.sum, fmt.Errorf("import: load state: %w", err)
+		}
 	}
-	batch := map[string]article.Article{}
-	var order []string
-	flush := func() error {
-		if len(order) == 0 {
-			return nil
-		}
-		arts := make([]article.Article, 0, len(order))
-		for _, id := range order {
-			arts = append(arts, batch[id])
-		}
-		// Written even when ctx is cancelled: a batch in hand is finished,
-		// so Ctrl-C never leaves half of it behind.
-		if err := b.Upsert(context.WithoutCancel(ctx), arts...); err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		sum.Indexed += len(arts)
-		clear(batch)
-		order = order[:0]
-		if opts.Progress != nil {
-			opts.Progress(Progress{Seen: sum.Seen, Indexed: sum.Indexed, Elapsed: time.Since(start)})
-		}
-		return nil
+	if opts.Report != nil {
+		w.report = json.NewEncoder(opts.Report)
+		w.report.SetEscapeHTML(false)
 	}
 	var writeErr error
 	for o := range outcomes {
 		if writeErr != nil {
 			continue // drain so the workers can exit
 		}
-		sum.Seen++
-		if o.report != nil {
-			if o.report.Status == "not_article" {
-				sum.NotArticles++
-			} else {
-				sum.Skipped++
-				sum.SkipReasons[o.kind]++
-			}
-			if enc != nil {
-				if err := enc.Encode(o.report); err != nil {
-					writeErr = fmt.Errorf("import: write report: %w", err)
-					cancel()
-				}
-			}
-			continue
-		}
-		id := o.art.ID
-		if _, dup := batch[id]; dup {
-			sum.Duplicates++
-		} else {
-			order = append(order, id)
-		}
-		batch[id] = *o.art
-		if len(order) >= opts.BatchSize {
-			if err := flush(); err != nil {
-				writeErr = err
-				cancel()
-			}
+		if writeErr = w.add(ctx, o); writeErr != nil {
+			cancel()
 		}
 	}
 	if writeErr == nil {
-		writeErr = flush()
+		writeErr = w.flush(ctx)
 	}
+	sum := w.sum
 	sum.Seconds = time.Since(start).Seconds()
 	if sum.Seconds > 0 {
-		sum.DocsPerSec = float64(sum.Indexed) / sum.Seconds
+		sum.DocsPerSec = float64(sum.Seen) / sum.Seconds
 	}
 	switch {
 	case writeErr != nil:
 		return sum, writeErr
-	case walkErr != nil && !errors.Is(walkErr, context.Canceled):
-		return sum, walkErr
-	case ctx.Err() != nil && walkErr != nil:
+	case walkErr != nil:
 		return sum, walkErr
 	}
 	return sum, nil
 }
 
-// process turns one source item into an article or a report line.
-func process(it source.Item) outcome {
+// writer is the single goroutine that batches articles into the index.
+type writer struct {
+	b      index.Backend
+	opts   Options
+	start  time.Time
+	sum    Summary
+	report *json.Encoder
+	sims   *dedup.Index
+
+	batch map[string]*outcome // by article id: the last page with an id wins
+	order []string
+	pages []pageRecord // pages seen in this batch that made no article to write
+}
+
+func (w *writer) add(ctx context.Context, o outcome) error {
+	w.sum.Seen++
+	if w.opts.Progress != nil && w.sum.Seen%64 == 0 {
+		w.opts.Progress(Progress{Seen: w.sum.Seen, Indexed: w.sum.Indexed, Elapsed: time.Since(w.start)})
+	}
+	switch {
+	case o.unchanged:
+		w.sum.Unchanged++
+		return nil
+	case o.report != nil:
+		if o.report.Status == "not_article" {
+			w.sum.NotArticles++
+			if o.page != nil {
+				w.pages = append(w.pages, *o.page)
+			}
+		} else {
+			w.sum.Skipped++
+			w.sum.SkipReasons[o.kind]++
+		}
+		if w.report != nil {
+			if err := w.report.Encode(o.report); err != nil {
+				return fmt.Errorf("import: write report: %w", err)
+			}
+		}
+		return nil
+	}
+	id := o.art.ID
+	if _, dup := w.batch[id]; dup {
+		w.sum.Duplicates++
+	} else {
+		w.order = append(w.order, id)
+	}
+	w.batch[id] = &o
+	if len(w.order) >= w.opts.BatchSize {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+// flush writes the batch: near-duplicate clusters are assigned, articles
+// identical to what the index holds are skipped, the rest upserted; then
+// the state records the batch, now durable.
+func (w *writer) flush(ctx context.Context) error {
+	if len(w.order) == 0 && len(w.pages) == 0 {
+		return nil
+	}
+	// Written even when ctx is cancelled: a batch in hand is finished, so
+	// Ctrl-C never leaves half of it behind.
+	wctx := context.WithoutCancel(ctx)
+	old, err := w.b.Fingerprints(wctx, w.order)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	arts := make([]article.Article, 0, len(w.order))
+	var sims []simRecord
+	pages := w.pages
+	for _, id := range w.order {
+		o := w.batch[id]
+		a := *o.art
+		if o.hasSim {
+			a.Cluster = w.sims.Assign(o.sim)
+			sims = append(sims, simRecord{id: id, h: o.sim, cluster: a.Cluster})
+		}
+		if o.page != nil {
+			pages = append(pages, *o.page)
+		}
+		prev, had := old[id]
+		switch {
+		case had && prev == a.ContentHash() && !w.opts.Force:
+			w.sum.Unchanged++
+			continue
+		case had:
+			w.sum.Updated++
+		default:
+			w.sum.New++
+		}
+		arts = append(arts, a)
+	}
+	if len(arts) > 0 {
+		if err := w.b.Upsert(wctx, arts...); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		w.sum.Indexed += len(arts)
+	}
+	if w.opts.State != nil {
+		if err := w.opts.State.record(pages, sims); err != nil {
+			return fmt.Errorf("import: record state: %w", err)
+		}
+	}
+	clear(w.batch)
+	w.order = w.order[:0]
+	w.pages = w.pages[:0]
+	if w.opts.Progress != nil {
+		w.opts.Progress(Progress{Seen: w.sum.Seen, Indexed: w.sum.Indexed, Elapsed: time.Since(w.start)})
+	}
+	return nil
+}
+
+// process turns one source item into an article or a report line. With
+// a state, a page whose bytes an earlier run already imported is not even
+// parsed.
+func process(it source.Item, st *State, force bool) outcome {
 	skip := func(kind, reason string) outcome {
 		return outcome{kind: kind, report: &ReportLine{Name: it.Name, URL: it.URL, Status: "skipped", Reason: reason}}
 	}
@@ -214,15 +296,24 @@ func process(it source.Item) outcome {
 		return skip(reasonKey(it.Err), it.Err.Error())
 	}
 	var a article.Article
+	var page *pageRecord
 	if it.Article != nil {
 		a = *it.Article
 	} else {
+		key := it.URL
+		if key == "" {
+			key = it.Name
+		}
+		page = &pageRecord{key: key, h: rawHash(it.Body)}
+		if st != nil && !force && st.unchanged(key, page.h) {
+			return outcome{unchanged: true}
+		}
 		res, err := extract.Extract(extract.Input{Body: it.Body, URL: it.URL, Header: it.Header})
 		if err != nil {
 			return skip(reasonKey(err), err.Error())
 		}
 		if res.Kind != extract.KindArticle {
-			return outcome{kind: string(res.Kind), report: &ReportLine{
+			return outcome{kind: string(res.Kind), page: page, report: &ReportLine{
 				Name: it.Name, URL: it.URL, Status: "not_article", Reason: string(res.Kind) + ": " + res.Reason}}
 		}
 		a = res.Article
@@ -234,7 +325,12 @@ func process(it source.Item) outcome {
 		return skip("empty", err.Error())
 	}
 	a.EnsureID()
-	return outcome{art: &a}
+	o := outcome{art: &a, page: page}
+	if page != nil {
+		page.id = a.ID
+	}
+	o.sim, o.hasSim = dedup.Simhash(a.Body)
+	return o
 }
 
 // reasonKey groups skip errors into a few counters for the summary.

@@ -1,0 +1,173 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tracuu/tracuu/index"
+)
+
+const sampleDir = "../../sample"
+
+func openIndex(t *testing.T) (*index.Bleve, *State) {
+	t.Helper()
+	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenState(filepath.Join(b.Dir(), "import-state.bolt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(); b.Close() })
+	return b, st
+}
+
+func articles(t *testing.T, b index.Backend) uint64 {
+	t.Helper()
+	s, err := b.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Articles
+}
+
+func TestReimportSkipsUnchangedPages(t *testing.T) {
+	b, st := openIndex(t)
+	ctx := context.Background()
+	first, err := Run(ctx, b, []string{sampleDir}, Options{State: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.New != 5 || first.Seen != 5 || first.Unchanged != 0 {
+		t.Fatalf("first import: %+v; want 5 new", first)
+	}
+	again, err := Run(ctx, b, []string{sampleDir}, Options{State: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Unchanged != 5 || again.New+again.Updated != 0 || articles(t, b) != 5 {
+		t.Fatalf("re-import: %+v, %d articles; want 5 unchanged and nothing written", again, articles(t, b))
+	}
+	forced, err := Run(ctx, b, []string{sampleDir}, Options{State: st, Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forced.Updated != 5 || articles(t, b) != 5 {
+		t.Fatalf("forced re-import: %+v; want 5 rewritten, still 5 articles", forced)
+	}
+}
+
+func writeJSONL(t *testing.T, path string, lines ...string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestJSONLUpdatesChangedArticlesAndReportsBadLines(t *testing.T) {
+	b, st := openIndex(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "a.jsonl")
+	writeJSONL(t, src,
+		`{"id":"x1","title":"Một","body":"Nội dung một."}`,
+		`{"id":"x2","title":"Hai","body":"Nội dung hai.","published":"2020-01-02"}`,
+		`{"url":"https://a.vn/b?utm_source=fb","title":"Ba","body":"Nội dung ba."}`,
+		`not json`,
+		`{"id":"x4","published":"2020-01-02"}`,
+		`{"id":"x1","title":"Một (sửa)","body":"Nội dung một."}`,
+	)
+	var report bytes.Buffer
+	sum, err := Run(ctx, b, []string{src}, Options{State: st, Report: &report})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 3 || sum.Skipped != 2 || sum.Duplicates != 1 {
+		t.Errorf("summary %+v; want 3 new, 2 skipped, 1 duplicate", sum)
+	}
+	lines := strings.Split(strings.TrimSpace(report.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("report has %d lines: %s", len(lines), report.String())
+	}
+	for _, l := range lines {
+		var r ReportLine
+		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Status != "skipped" || r.Reason == "" || !strings.Contains(r.Name, "a.jsonl:") {
+			t.Errorf("report line %s", l)
+		}
+	}
+	a, ok, _ := b.Get(ctx, "x1")
+	if !ok || a.Title != "Một (sửa)" {
+		t.Errorf("x1 = %+v; the later line of a duplicate id wins", a)
+	}
+	// The same URL with tracking parameters is the same article.
+	writeJSONL(t, src, `{"url":"https://A.vn/b/?fbclid=1","title":"Ba","body":"Nội dung ba, sửa."}`)
+	sum, err = Run(ctx, b, []string{src}, Options{State: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Updated != 1 || articles(t, b) != 3 {
+		t.Errorf("changed article by canonical URL: %+v, %d articles; want 1 updated of 3", sum, articles(t, b))
+	}
+}
+
+func TestNearDuplicatesGetOneCluster(t *testing.T) {
+	b, st := openIndex(t)
+	ctx := context.Background()
+	body := strings.Repeat("Hội nghị tổng kết công tác năm và triển khai nhiệm vụ năm tới của ngành giáo dục tỉnh. ", 6)
+	src := filepath.Join(t.TempDir(), "wire.jsonl")
+	var lines []string
+	for i, site := range []string{"a.vn", "b.vn", "c.vn"} {
+		lines = append(lines, fmt.Sprintf(`{"id":"w%d","title":"Tin %d","site":%q,"body":%q}`, i, i, site, body+fmt.Sprintf("Nguồn: %s", site)))
+	}
+	lines = append(lines, `{"id":"other","title":"Khác","body":"`+strings.Repeat("Đội bóng thắng trận chung kết sau loạt sút luân lưu kịch tính trên sân nhà. ", 6)+`"}`)
+	writeJSONL(t, src, lines...)
+	if _, err := Run(ctx, b, []string{src}, Options{State: st}); err != nil {
+		t.Fatal(err)
+	}
+	clusters := map[string]string{}
+	for _, id := range []string{"w0", "w1", "w2", "other"} {
+		a, _, _ := b.Get(ctx, id)
+		clusters[id] = a.Cluster
+	}
+	if clusters["w0"] == "" || clusters["w0"] != clusters["w1"] || clusters["w1"] != clusters["w2"] || clusters["other"] == clusters["w0"] {
+		t.Errorf("clusters %v; want w0..w2 together, other apart", clusters)
+	}
+	// A copy imported in a later run joins the existing cluster.
+	writeJSONL(t, src, fmt.Sprintf(`{"id":"w9","title":"Tin 9","body":%q}`, body+"Theo TTXVN"))
+	if _, err := Run(ctx, b, []string{src}, Options{State: st}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _, _ := b.Get(ctx, "w9"); a.Cluster != clusters["w0"] {
+		t.Errorf("later copy got cluster %q, want %q", a.Cluster, clusters["w0"])
+	}
+}
+
+func TestCancelledImportKeepsWhatWasWritten(t *testing.T) {
+	b, st := openIndex(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, b, []string{sampleDir}, Options{State: st})
+	if err == nil {
+		t.Fatal("a cancelled import reported success")
+	}
+	// Running again completes the import.
+	sum, err := Run(context.Background(), b, []string{sampleDir}, Options{State: st})
+	if err != nil || articles(t, b) != 5 {
+		t.Fatalf("resumed import: %+v, %v, %d articles", sum, err, articles(t, b))
+	}
+}
+
+func TestMissingSourceFailsTheRun(t *testing.T) {
+	b, st := openIndex(t)
+	_, err := Run(context.Background(), b, []string{filepath.Join(t.TempDir(), "nope")}, Options{State: st})
+	if err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("err = %v; want one naming the missing source", err)
+	}
+}
