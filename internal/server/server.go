@@ -55,7 +55,9 @@ func New(svc *search.Service, cfg Config) http.Handler {
 		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
 	})
 
-	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
 	r.Get("/readyz", h.ready)
 	r.Method(http.MethodGet, "/metrics", m.handler())
 	r.Route("/api", func(r chi.Router) {
