@@ -36,8 +36,9 @@ var _ Backend = (*Bleve)(nil)
 
 // Options tune how an index is opened.
 type Options struct {
-	ReadOnly bool          // open without taking the write lock's exclusivity
-	Wait     time.Duration // how long to wait for another process's lock (default 2s)
+	ReadOnly  bool          // open without taking the write lock's exclusivity
+	Wait      time.Duration // how long to wait for another process's lock (default 2s)
+	AnySchema bool          // open an index of another schema version (to reindex it)
 }
 
 // Open opens the index in dir, creating an empty one when dir holds none.
@@ -56,7 +57,15 @@ func Open(dir string, opts Options) (*Bleve, error) {
 		if opts.ReadOnly {
 			return nil, fmt.Errorf("open index %s: no index there (run `tracuu import` first)", dir)
 		}
-		return create(dir)
+		b, err := createVersion(dir)
+		if err != nil {
+			return nil, err
+		}
+		if err := b.makeCurrent(); err != nil {
+			b.Close()
+			return nil, err
+		}
+		return b, nil
 	default:
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
@@ -70,7 +79,7 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 	idx, err := bleve.OpenUsing(path, cfg)
 	if err != nil {
 		if strings.Contains(err.Error(), "timeout") {
-			return nil, fmt.Errorf("open index %s: it is locked by another tracuu process (stop it or wait): %w", path, err)
+			return nil, fmt.Errorf("open index %s: it is in use by another tracuu process (a running `tracuu serve` imports through its admin API, POST /api/admin/imports; or stop it): %w", path, err)
 		}
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
@@ -80,7 +89,7 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 		idx.Close()
 		return nil, fmt.Errorf("open index %s: read schema version: %w", path, err)
 	}
-	if got, _ := strconv.Atoi(string(v)); got != SchemaVersion {
+	if got, _ := strconv.Atoi(string(v)); got != SchemaVersion && !opts.AnySchema {
 		idx.Close()
 		return nil, fmt.Errorf("%w: index %s has schema %q, this tracuu writes %d; run `tracuu reindex --index %s`",
 			ErrSchema, path, v, SchemaVersion, dir)
@@ -88,8 +97,9 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 	return b, nil
 }
 
-// create makes a new versioned index inside dir and points CURRENT at it.
-func create(dir string) (*Bleve, error) {
+// createVersion makes a new, empty versioned index inside dir. It is not
+// live until makeCurrent.
+func createVersion(dir string) (*Bleve, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index dir: %w", err)
 	}
@@ -107,11 +117,16 @@ func create(dir string) (*Bleve, error) {
 		idx.Close()
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
-	if err := writeAtomic(filepath.Join(dir, currentFile), []byte(name+"\n")); err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("create index %s: %w", path, err)
-	}
 	return &Bleve{idx: idx, dir: dir, path: path}, nil
+}
+
+// makeCurrent points the index directory's CURRENT file at this version,
+// atomically: a crash leaves CURRENT naming the old version or this one.
+func (b *Bleve) makeCurrent() error {
+	if err := writeAtomic(filepath.Join(b.dir, currentFile), []byte(filepath.Base(b.path)+"\n")); err != nil {
+		return fmt.Errorf("switch index %s to %s: %w", b.dir, b.path, err)
+	}
+	return nil
 }
 
 // writeAtomic replaces a file so that readers see the old or the new
@@ -133,7 +148,16 @@ func writeAtomic(path string, data []byte) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// The rename is durable only once the directory entry is.
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // Dir is the directory of the live index version. Files of our own kept

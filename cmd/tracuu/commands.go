@@ -104,28 +104,48 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fl := newFlags("serve", stderr)
 	dir := indexFlag(fl)
 	addr := fl.String("addr", envOr("TRACUU_ADDR", ":8080"), "listen address ($TRACUU_ADDR)")
-	origins := fl.String("cors-origins", os.Getenv("TRACUU_CORS_ORIGINS"), "comma-separated origins allowed to call the API; empty allows any ($TRACUU_CORS_ORIGINS)")
+	origins := fl.String("cors-origins", os.Getenv("TRACUU_CORS_ORIGINS"), "comma-separated origins allowed to call the public API; empty allows any ($TRACUU_CORS_ORIGINS)")
+	roots := fl.String("import-roots", os.Getenv("TRACUU_IMPORT_ROOTS"), "folders the admin API may import from, separated by "+string(filepath.ListSeparator)+" ($TRACUU_IMPORT_ROOTS)")
+	tokenFile := fl.String("admin-token-file", "", "read the admin token from this file instead of $TRACUU_ADMIN_TOKEN")
+	rate := fl.Int("rate-limit", -1, "public API requests per minute per client address; 0 = off (default: off on loopback, 1200 otherwise)")
 	if rest, err := parse(fl, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
 	}
-	b, err := index.Open(*dir, index.Options{})
-	if err != nil {
-		return err
+	token := os.Getenv("TRACUU_ADMIN_TOKEN")
+	if *tokenFile != "" {
+		b, err := os.ReadFile(*tokenFile)
+		if err != nil {
+			return fmt.Errorf("admin token file: %w", err)
+		}
+		token = strings.TrimSpace(string(b))
 	}
-	defer b.Close()
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	handler := server.New(&search.Service{Backend: b}, server.Config{
-		CORSOrigins: splitList(*origins), Log: log, Web: web.FS(),
-	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	st, _ := b.Stats(ctx)
+	if *rate < 0 {
+		*rate = 1200
+		if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+			*rate = 0
+		}
+	}
+	b, err := index.Open(*dir, index.Options{})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	live := index.NewLive(b)
+	defer live.Close()
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	handler := server.New(&search.Service{Backend: live}, server.Config{
+		CORSOrigins: splitList(*origins), Log: log, Web: web.FS(), RateLimit: *rate,
+		Admin: server.Admin{Token: token, Roots: filepath.SplitList(*roots), Live: live},
+	})
+	st, _ := live.Stats(ctx)
 	fmt.Fprintf(stdout, "tracuu: serving %d articles from %s at %s\n", st.Articles, *dir, browseURL(ln.Addr()))
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -133,12 +153,46 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	// Stop accepting, let requests in flight finish.
-	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Stop accepting, let requests in flight finish, then let a running
+	// import finish its batch, then close the index.
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	if err := handler.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: admin jobs: %w", err)
+	}
+	return nil
+}
+
+func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := newFlags("reindex", stderr)
+	dir := indexFlag(fl)
+	asJSON := fl.Bool("json", false, "print the result as JSON")
+	if rest, err := parse(fl, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageError{"unexpected argument " + rest[0]}
+	}
+	b, err := index.Open(*dir, index.Options{AnySchema: true})
+	if err != nil {
+		return err
+	}
+	next, st, err := index.Rebuild(ctx, b, nil)
+	b.Close()
+	if err != nil {
+		return err
+	}
+	defer next.Close()
+	if err := index.RemoveVersion(*dir, st.From); err != nil {
+		fmt.Fprintf(stderr, "tracuu reindex: the old version stays at %s: %v\n", st.From, err)
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(st)
+	}
+	fmt.Fprintf(stdout, "rebuilt %d articles into %s in %.1fs\n", st.Articles, st.To, st.Seconds)
 	return nil
 }
 

@@ -212,6 +212,10 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	base := serve(t, dir)
+	// While serve holds the index, a second writer is told what to do instead of hanging.
+	if _, errOut, code := tracuu(t, "import", "--index", dir, sampleDir); code != 1 || !strings.Contains(errOut, "admin API") {
+		t.Errorf("import while serving: exit %d, %q; want 1 and a pointer to the admin API", code, errOut)
+	}
 	wantURLs := map[string]bool{}
 	for _, p := range want {
 		wantURLs[p.URL] = true

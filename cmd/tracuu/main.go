@@ -23,9 +23,10 @@ var commands = []struct {
 	run              func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }{
 	{"import", "[--index DIR] [--workers N] [--json] [--report FILE] SOURCE...", "import pages or JSONL into the index", runImport},
-	{"serve", "[--index DIR] [--addr :8080]", "serve the search API and page", runServe},
+	{"serve", "[--index DIR] [--addr :8080] [--cors-origins LIST] [--import-roots LIST] [--rate-limit N]", "serve the search API, the admin API and the page", runServe},
 	{"search", "[--index DIR] [--json] [--size N] QUERY", "search from the terminal", runSearch},
 	{"extract", "[--json] FILE...", "show what extraction makes of pages", runExtract},
+	{"reindex", "[--index DIR] [--json]", "rebuild the index from its stored articles into a new version, then switch to it", runReindex},
 	{"stats", "[--index DIR] [--json]", "describe the index", runStats},
 }
 
@@ -76,7 +77,8 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  tracuu %-8s %s\n           %s\n", c.name, c.args, c.help)
 	}
-	fmt.Fprintln(w, "\nenvironment: TRACUU_INDEX (default ./data/index), TRACUU_ADDR (default :8080), TRACUU_CORS_ORIGINS")
+	fmt.Fprintln(w, "\nenvironment: TRACUU_INDEX (default ./data/index), TRACUU_ADDR (default :8080), TRACUU_CORS_ORIGINS,")
+	fmt.Fprintln(w, "             TRACUU_ADMIN_TOKEN (admin API off when unset), TRACUU_IMPORT_ROOTS")
 }
 
 // newFlags makes a flag set that reports errors instead of exiting.

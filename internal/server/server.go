@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
 
 	"github.com/tracuu/tracuu/internal/search"
 )
@@ -25,13 +26,25 @@ type Config struct {
 	Timeout     time.Duration // per-request deadline, passed down into the engine
 	Log         *slog.Logger
 	Web         fs.FS // the page, served at /; nil serves none
+	Admin       Admin // the admin API; its routes refuse everything without a token
+	RateLimit   int   // public API requests per minute per client address; 0 = unlimited
 }
+
+// Server is the HTTP handler of tracuu with what must be stopped cleanly.
+type Server struct {
+	http.Handler
+	admin *admin
+}
+
+// Shutdown stops the admin jobs, letting an import finish its batch. Call
+// it after http.Server.Shutdown has drained the requests.
+func (s *Server) Shutdown(ctx context.Context) error { return s.admin.shutdown(ctx) }
 
 //go:embed openapi.json
 var openAPI []byte
 
-// New returns the router.
-func New(svc *search.Service, cfg Config) http.Handler {
+// New returns the server.
+func New(svc *search.Service, cfg Config) *Server {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 10 * time.Second
 	}
@@ -41,6 +54,7 @@ func New(svc *search.Service, cfg Config) http.Handler {
 	h := &handlers{svc: svc, log: cfg.Log}
 	m := newMetrics(svc)
 	cache := newValidator()
+	adm := newAdmin(cfg.Admin, cfg.Log, cache.Changed)
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(accessLog(cfg.Log))
@@ -60,8 +74,16 @@ func New(svc *search.Service, cfg Config) http.Handler {
 	})
 	r.Get("/readyz", h.ready)
 	r.Method(http.MethodGet, "/metrics", m.handler())
+	// The admin API is never opened to other origins.
+	r.Route("/api/admin", adm.routes)
 	r.Route("/api", func(r chi.Router) {
 		r.Use(cors(cfg.CORSOrigins))
+		if cfg.RateLimit > 0 {
+			r.Use(httprate.Limit(cfg.RateLimit, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP),
+				httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
+					writeError(w, http.StatusTooManyRequests, "rate_limited", "too many requests from this address; slow down")
+				})))
+		}
 		r.Get("/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			w.Write(openAPI)
@@ -83,7 +105,7 @@ func New(svc *search.Service, cfg Config) http.Handler {
 	if cfg.Web != nil {
 		r.Handle("/*", http.FileServerFS(cfg.Web))
 	}
-	return r
+	return &Server{Handler: r, admin: adm}
 }
 
 type handlers struct {

@@ -1,0 +1,143 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+
+	"github.com/tracuu/tracuu/internal/article"
+)
+
+// ReindexStats says what a rebuild did.
+type ReindexStats struct {
+	Articles int     `json:"articles"`
+	Seconds  float64 `json:"seconds"`
+	From     string  `json:"from"` // the version rebuilt
+	To       string  `json:"to"`   // the new live version
+}
+
+// keepFiles are our own files in a version directory that a rebuild
+// carries over: they describe the articles, which do not change.
+var keepFiles = []string{"import-state.bolt"}
+
+// Rebuild writes every stored article of src into a new version of src's
+// index directory with the current mapping and analyzers, then makes it
+// CURRENT. src is only read: a server may keep answering from it (and from
+// Live, switched with Swap once Rebuild returns). The caller closes both.
+// Articles written to src during the rebuild may be missed: callers run
+// rebuilds and imports one at a time.
+func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, ReindexStats, error) {
+	start := time.Now()
+	st := ReindexStats{From: src.path}
+	dst, err := createVersion(src.dir)
+	if err != nil {
+		return nil, st, err
+	}
+	fail := func(err error) (*Bleve, ReindexStats, error) {
+		dst.Close()
+		os.RemoveAll(dst.path)
+		return nil, st, fmt.Errorf("reindex: %w", err)
+	}
+	err = src.scan(ctx, 1000, func(arts []article.Article) error {
+		if err := dst.Upsert(ctx, arts...); err != nil {
+			return err
+		}
+		st.Articles += len(arts)
+		if progress != nil {
+			progress(st.Articles)
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	for _, name := range keepFiles {
+		if err := copyFile(filepath.Join(src.path, name), filepath.Join(dst.path, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fail(err)
+		}
+	}
+	if err := dst.makeCurrent(); err != nil {
+		return fail(err)
+	}
+	st.To, st.Seconds = dst.path, time.Since(start).Seconds()
+	return dst, st, nil
+}
+
+// scan calls fn with every stored article, in pages of n, in id order.
+func (b *Bleve) scan(ctx context.Context, n int, fn func([]article.Article) error) error {
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), n, 0, false)
+		req.Fields = []string{fSource}
+		req.SortByCustom(search.SortOrder{&search.SortDocID{}})
+		req.SearchAfter = after
+		res, err := b.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return err
+		}
+		arts := make([]article.Article, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			src, _ := h.Fields[fSource].(string)
+			a, err := decodeSource([]byte(src))
+			if err != nil {
+				return fmt.Errorf("article %s: %w", h.ID, err)
+			}
+			a.ID = h.ID
+			arts = append(arts, a)
+		}
+		if len(arts) > 0 {
+			if err := fn(arts); err != nil {
+				return err
+			}
+		}
+		if len(res.Hits) < n {
+			return nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+// RemoveVersion deletes a version directory that is no longer CURRENT.
+func RemoveVersion(dir, path string) error {
+	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if err == nil && filepath.Join(dir, string(trimNL(cur))) == filepath.Clean(path) {
+		return fmt.Errorf("remove version %s: it is the current one", path)
+	}
+	return os.RemoveAll(path)
+}
+
+func trimNL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

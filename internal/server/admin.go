@@ -1,0 +1,287 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/importer"
+	"github.com/tracuu/tracuu/internal/source"
+)
+
+// Admin configures the admin API: imports and rebuilds run inside the
+// server, against the index it answers from, so searches go on meanwhile.
+type Admin struct {
+	Token string      // bearer token; empty disables every admin route
+	Roots []string    // folders imports may read from; empty allows none
+	Live  *index.Live // the served index
+}
+
+// StateFile is the importer's state file inside an index version.
+const StateFile = "import-state.bolt"
+
+// maxAdminBody bounds admin request bodies: they hold a few paths.
+const maxAdminBody = 64 << 10
+
+// Job is an import or a rebuild run by the server.
+type Job struct {
+	ID       string              `json:"id"`
+	Kind     string              `json:"kind"` // "import" or "reindex"
+	Sources  []string            `json:"sources,omitempty"`
+	Status   string              `json:"status"` // running, done, failed, cancelled
+	Started  time.Time           `json:"started"`
+	Ended    *time.Time          `json:"ended,omitempty"`
+	Progress importer.Progress   `json:"progress"`
+	Summary  *importer.Summary   `json:"summary,omitempty"`
+	Reindex  *index.ReindexStats `json:"reindex,omitempty"`
+	Error    string              `json:"error,omitempty"`
+}
+
+type admin struct {
+	cfg     Admin
+	log     *slog.Logger
+	changed func() // the index changed: cached answers are stale
+
+	mu     sync.Mutex
+	jobs   map[string]*Job
+	nextID int
+	run    sync.Mutex // one job at a time: imports and rebuilds must not interleave
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func newAdmin(cfg Admin, log *slog.Logger, changed func()) *admin {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &admin{cfg: cfg, log: log, changed: changed, jobs: map[string]*Job{}, ctx: ctx, cancel: cancel}
+}
+
+// auth lets a request through only with the configured bearer token. The
+// comparison is of fixed-length digests in constant time, so neither the
+// token nor its length leaks through timing.
+func (a *admin) auth(next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(a.cfg.Token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.cfg.Token == "" {
+			writeError(w, http.StatusForbidden, "admin_disabled", "the admin API is disabled: start serve with TRACUU_ADMIN_TOKEN set")
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="tracuu admin"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", "a valid bearer token is required")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *admin) routes(r chi.Router) {
+	r.Use(a.auth)
+	r.Post("/imports", a.startImport)
+	r.Get("/imports", a.list)
+	r.Get("/imports/{id}", a.get)
+	r.Post("/reindex", a.startReindex)
+}
+
+type importRequest struct {
+	Source  string   `json:"source"`
+	Sources []string `json:"sources"`
+	Force   bool     `json:"force"`
+}
+
+func (a *admin) startImport(w http.ResponseWriter, r *http.Request) {
+	var req importRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAdminBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "bad_request", "body: want {\"source\": PATH} or {\"sources\": [PATH...]}: "+err.Error())
+		return
+	}
+	srcs := req.Sources
+	if req.Source != "" {
+		srcs = append(srcs, req.Source)
+	}
+	if len(srcs) == 0 {
+		writeError(w, http.StatusBadRequest, "bad_request", "no source given")
+		return
+	}
+	for i, s := range srcs {
+		p, err := a.allowed(s)
+		if err != nil {
+			writeError(w, http.StatusForbidden, "forbidden_source", err.Error())
+			return
+		}
+		srcs[i] = p
+	}
+	job := a.start("import", srcs, func(ctx context.Context, job *Job) error {
+		return a.runImport(ctx, job, srcs, req.Force)
+	})
+	w.Header().Set("Location", "/api/admin/imports/"+job.ID)
+	writeJSON(w, http.StatusAccepted, job)
+}
+
+// allowed resolves a source path and checks it lies under a configured
+// root, after following symlinks, so a link cannot lead out of the roots.
+func (a *admin) allowed(p string) (string, error) {
+	if len(a.cfg.Roots) == 0 {
+		return "", errors.New("no import roots are configured (TRACUU_IMPORT_ROOTS)")
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("source %s: %w", p, err)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return "", fmt.Errorf("source %s: %w", p, err)
+	}
+	for _, root := range a.cfg.Roots {
+		rr, err := filepath.EvalSymlinks(root)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(rr, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return real, nil
+		}
+	}
+	return "", fmt.Errorf("source %s is outside the import roots", p)
+}
+
+func (a *admin) startReindex(w http.ResponseWriter, r *http.Request) {
+	job := a.start("reindex", nil, a.runReindex)
+	w.Header().Set("Location", "/api/admin/imports/"+job.ID)
+	writeJSON(w, http.StatusAccepted, job)
+}
+
+// start registers a job and runs it in the background, after any job
+// already running.
+func (a *admin) start(kind string, srcs []string, fn func(context.Context, *Job) error) Job {
+	a.mu.Lock()
+	a.nextID++
+	job := &Job{ID: strconv.Itoa(a.nextID), Kind: kind, Sources: srcs, Status: "running", Started: time.Now()}
+	a.jobs[job.ID] = job
+	snapshot := *job
+	a.mu.Unlock()
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.run.Lock()
+		defer a.run.Unlock()
+		err := fn(a.ctx, job)
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		now := time.Now()
+		job.Ended = &now
+		switch {
+		case err == nil:
+			job.Status = "done"
+		case errors.Is(err, context.Canceled):
+			job.Status, job.Error = "cancelled", "the server is shutting down; the batches written are kept"
+		default:
+			job.Status, job.Error = "failed", err.Error()
+			a.log.Error("admin job failed", "id", job.ID, "kind", job.Kind, "err", err)
+		}
+		a.changed()
+	}()
+	return snapshot
+}
+
+func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bool) error {
+	b := a.cfg.Live.Current()
+	st, err := importer.OpenState(filepath.Join(b.Dir(), StateFile))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sum, err := importer.Run(ctx, a.cfg.Live, srcs, importer.Options{
+		State: st, Force: force, Log: a.log, Source: source.Options{Roots: a.cfg.Roots},
+		Progress: func(p importer.Progress) {
+			a.mu.Lock()
+			job.Progress = p
+			a.mu.Unlock()
+			a.changed()
+		},
+	})
+	a.mu.Lock()
+	job.Summary = &sum
+	a.mu.Unlock()
+	return err
+}
+
+func (a *admin) runReindex(ctx context.Context, job *Job) error {
+	next, st, err := index.Rebuild(ctx, a.cfg.Live.Current(), func(n int) {
+		a.mu.Lock()
+		job.Progress.Indexed = n
+		a.mu.Unlock()
+	})
+	if err != nil {
+		return err
+	}
+	prev, err := a.cfg.Live.Swap(next)
+	if err != nil {
+		a.log.Warn("closing the previous index version", "path", prev, "err", err)
+	}
+	if err := os.RemoveAll(prev); err != nil {
+		a.log.Warn("removing the previous index version", "path", prev, "err", err)
+	}
+	a.mu.Lock()
+	job.Reindex = &st
+	a.mu.Unlock()
+	return nil
+}
+
+func (a *admin) get(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	job, ok := a.jobs[chi.URLParam(r, "id")]
+	var snapshot Job
+	if ok {
+		snapshot = *job
+	}
+	a.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "not_found", "no job "+chi.URLParam(r, "id"))
+		return
+	}
+	writeJSON(w, http.StatusOK, snapshot)
+}
+
+func (a *admin) list(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	out := make([]Job, 0, len(a.jobs))
+	for i := 1; i <= a.nextID; i++ {
+		if j, ok := a.jobs[strconv.Itoa(i)]; ok {
+			out = append(out, *j)
+		}
+	}
+	a.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})
+}
+
+// shutdown cancels running jobs and waits for them: an import finishes the
+// batch in hand, so the index is clean when the server closes it.
+func (a *admin) shutdown(ctx context.Context) error {
+	a.cancel()
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
