@@ -72,6 +72,20 @@ func Open(dir string, opts Options) (*Bleve, error) {
 }
 
 func openVersion(dir, path string, opts Options) (*Bleve, error) {
+	// Bleve reports an unreadable or unwritable directory as "metadata
+	// missing" or a failed batch much later; check access first so the
+	// operator is told what is wrong.
+	if _, err := os.ReadDir(path); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	if !opts.ReadOnly {
+		f, err := os.CreateTemp(path, ".write-check-*")
+		if err != nil {
+			return nil, fmt.Errorf("open index %s for writing: %w", path, err)
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
 	cfg := map[string]interface{}{"bolt_timeout": opts.Wait.String()}
 	if opts.ReadOnly {
 		cfg["read_only"] = true
