@@ -251,3 +251,31 @@ func TestReadOnlyIndexDirectory(t *testing.T) {
 		t.Errorf("index changed: %d articles before, %d after", len(before), len(after))
 	}
 }
+
+// A full disk fails the import with a clear error; what was indexed
+// before stays searchable.
+func TestFullDisk(t *testing.T) {
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs to fill (needs root): %v %s", err, out)
+	}
+	defer exec.Command("umount", mnt).Run()
+	dir := filepath.Join(mnt, "index")
+	importSample(t, dir)
+	src := filepath.Join(t.TempDir(), "big.jsonl")
+	writeCorpus(t, src, 4000)
+	_, errOut, code := tracuu(t, "import", "--index", dir, "--report", filepath.Join(t.TempDir(), "r.jsonl"), src)
+	if code != 1 || !strings.Contains(errOut, "no space left on device") {
+		t.Errorf("import onto a full disk: exit %d, stderr %q; want exit 1 naming the full disk", code, errOut)
+	}
+	got := snapshot(t, dir)
+	sample := 0
+	for _, a := range got {
+		if strings.Contains(a, "gov.vn") || strings.Contains(a, "org.vn") || strings.Contains(a, "dangbokhoicoquan.vn") {
+			sample++
+		}
+	}
+	if sample != 5 {
+		t.Errorf("after the failed import the index holds %d of the 5 sample articles (%d in all)", sample, len(got))
+	}
+}
