@@ -5,7 +5,7 @@ INDEX   ?= ./data/index
 ADDR    ?= :8080
 SAMPLE  := sample
 
-.PHONY: all build run import test vet fmt-check clean
+.PHONY: all build run import test vet fmt-check clean eval fuzz
 
 all: build
 
@@ -33,3 +33,21 @@ test: fmt-check vet
 
 clean:
 	rm -rf bin data
+
+# Measures search quality and speed on the real news corpus against naive
+# Bleve in the same run (minutes at 100k articles); EVAL_FLAGS adds flags,
+# e.g. make eval EVAL_FLAGS="--docs 10000 --tune".
+EVAL_FLAGS ?=
+eval:
+	$(GO) run ./cmd/tracuu-eval --corpus ../shared/corpus/vi-news --out eval.json $(EVAL_FLAGS)
+
+# Runs every fuzz target for FUZZTIME each (CI: a short bounded run; locally
+# longer, e.g. make fuzz FUZZTIME=10m). go test alone replays the seed corpora.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := ./internal/extract:FuzzExtract ./internal/vi:FuzzNormalize ./internal/search:FuzzParse \
+	./internal/search:FuzzCursor ./internal/source:FuzzJSONL ./internal/source:FuzzWARC ./internal/source:FuzzArchives
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); \
+	done

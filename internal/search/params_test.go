@@ -59,3 +59,22 @@ func TestCursorRoundTripAndTampering(t *testing.T) {
 		}
 	}
 }
+
+func FuzzCursor(f *testing.F) {
+	f.Add(encodeCursor(cursor{Sort: index.SortNewest, Key: []string{"x", "a01"}}))
+	f.Add("e30")
+	f.Add("eyJzIjo5LCJrIjpbXX0")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := decodeCursor(s)
+		if err != nil {
+			if !IsBadRequest(err) {
+				t.Fatalf("decodeCursor(%q): %v is not a bad request", s, err)
+			}
+			return
+		}
+		again, err := decodeCursor(encodeCursor(c))
+		if err != nil || again.Sort != c.Sort || len(again.Key) != len(c.Key) {
+			t.Fatalf("cursor %+v does not round-trip: %+v, %v", c, again, err)
+		}
+	})
+}
