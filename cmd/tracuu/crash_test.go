@@ -279,3 +279,60 @@ func TestFullDisk(t *testing.T) {
 		t.Errorf("after the failed import the index holds %d of the 5 sample articles (%d in all)", sample, len(got))
 	}
 }
+
+// SIGTERM while an admin import runs: serve stops accepting, the import
+// finishes the batch in hand, the process exits 0 and the index is clean:
+// re-running the import completes it exactly.
+func TestGracefulShutdownDuringImport(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(root, "corpus.jsonl")
+	writeCorpus(t, src, 3000)
+	dir := filepath.Join(t.TempDir(), "index")
+	importSample(t, dir)
+	cmd := exec.Command(binPath, "serve", "--index", dir, "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "TRACUU_ADMIN_TOKEN=t0ken", "TRACUU_IMPORT_ROOTS="+root)
+	out := &lockedBuffer{}
+	cmd.Stdout = out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if s := strings.TrimSpace(out.String()); strings.HasSuffix(s, "/") {
+			base = strings.TrimSuffix(s[strings.Index(s, "http://"):], "/")
+		}
+	}
+	if base == "" {
+		t.Fatal("serve did not start")
+	}
+	req, _ := http.NewRequest("POST", base+"/api/admin/imports", strings.NewReader(`{"source":"`+src+`"}`))
+	req.Header.Set("Authorization", "Bearer t0ken")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("start import: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve after SIGTERM: %v, want a clean exit", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30s of SIGTERM")
+	}
+	partial := snapshot(t, dir)
+	if n := len(partial) - 5; n <= 0 || n >= 3000 {
+		t.Errorf("after SIGTERM the index holds %d of the 3000 articles; want an import stopped part-way with its batches written", n)
+	}
+	if _, errOut, code := tracuu(t, "import", "--index", dir, src); code != 0 {
+		t.Fatalf("re-run: %s", errOut)
+	}
+	if got := snapshot(t, dir); len(got) != 3005 {
+		t.Errorf("after the re-run: %d articles, want 3005", len(got))
+	}
+}

@@ -245,3 +245,25 @@ func TestOperationalEndpoints(t *testing.T) {
 		t.Errorf("search answer not gzipped: %v", r2.Header)
 	}
 }
+
+func TestHostileQueries(t *testing.T) {
+	srv := newTestServer(t, Config{})
+	for name, q := range map[string]string{
+		"10,000 terms":       strings.Repeat("dân ", 10000),
+		"leading wildcard":   "*an",
+		"regexp-like":        "/d.n/",
+		"deep parentheses":   strings.Repeat("(", 5000) + "a" + strings.Repeat(")", 5000),
+		"invalid UTF-8":      "d\xffn",
+		"control characters": "dân\x00\x01chủ",
+	} {
+		resp, body := getBody(t, srv.URL+"/api/search?q="+url.QueryEscape(q), nil)
+		if resp.StatusCode >= 500 {
+			t.Errorf("%s: status %d %s", name, resp.StatusCode, body)
+		}
+	}
+	for _, v := range []string{"size=1000000000", "page=-1", "after=" + strings.Repeat("A", 5000), "from=99999-01-01"} {
+		if resp, _ := getBody(t, srv.URL+"/api/search?"+v, nil); resp.StatusCode != 400 {
+			t.Errorf("%s: status %d, want 400", v, resp.StatusCode)
+		}
+	}
+}
