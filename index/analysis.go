@@ -1,27 +1,47 @@
 package index
 
 import (
+	"bytes"
 	"fmt"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	bunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
-// Analyzer and token filter names registered with Bleve. Everything is a
-// token filter on top of Bleve's Unicode word tokenizer, so token offsets
-// always point into the original text and highlights land on the right
-// words (a char filter would shift them).
+// Analyzer, tokenizer and token filter names registered with Bleve.
+// Everything is a token filter on top of Bleve's Unicode word tokenizer, so
+// token offsets always point into the original text and highlights land on
+// the right words (a char filter would shift them).
+//
+// How text splits into tokens (UAX #29 word boundaries, then our filters):
+//   - a syllable is a token: "an ninh" → an, ninh (no stop words: "an", "do",
+//     "in", "the" are Vietnamese syllables);
+//   - a number with inner dots or commas stays whole: "10.000", "3,5";
+//   - dates, codes and hyphenated words split at "/" and "-": "25/09/2020" →
+//     25, 09, 2020; "04/2015/NĐ-CP" → 04, 2015, nđ, cp; "Covid-19" → covid, 19.
+//     The query language sends such a word as a phrase, and a phrase of two
+//     or more tokens is answered from the pair fields, so the parts must be
+//     adjacent and in order: the code matches as a whole, while "NĐ-CP" or
+//     "2015" alone still find it;
+//   - host names stay whole ("vnexpress.net"); a URL or an e-mail address
+//     splits like a code, at "://", "/", "@": it is found as a phrase.
 const (
-	AnalyzerExact  = "vi_exact"  // canonical syllables: NFC, one tone placement, lower case
-	AnalyzerFolded = "vi_folded" // the same with every mark removed and đ→d
-
-	filterNormalize = "vi_normalize"
-	filterFold      = "vi_fold"
+	AnalyzerExact            = "vi_exact"          // canonical syllables: NFC, one tone placement, lower case
+	AnalyzerFolded           = "vi_folded"         // the same with every mark removed and đ→d
+	AnalyzerExactPairs       = "vi_exact_pairs"    // adjacent canonical syllables joined: "dân chủ"
+	AnalyzerFoldedPairs      = "vi_folded_pairs"   // adjacent folded syllables joined: "dan chu"
+	tokenizerBreaks          = "vi_unicode_breaks" // Unicode words, with a position gap at sentence punctuation
+	filterNormalize          = "vi_normalize"
+	filterFold               = "vi_fold"
+	filterPairs              = "vi_pairs"
+	pairSep             byte = ' ' // joins the two syllables of a pair term, as a user types them
 )
 
 type tokenFilter func([]byte) []byte
@@ -31,6 +51,127 @@ func (f tokenFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		t.Term = f(t.Term)
 	}
 	return in
+}
+
+// breakTokenizer is Bleve's Unicode word tokenizer that also leaves a
+// one-position gap where sentence punctuation separated two words. The
+// Unicode tokenizer drops punctuation, so without the gap "Hà Nội. Sau đó"
+// would yield the pair "nội sau", which no one means; with it, pairs (and
+// phrases over pairs) stop at the end of a sentence or clause.
+type breakTokenizer struct{ words analysis.Tokenizer }
+
+func (t breakTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	ts := t.words.Tokenize(input)
+	shift, prevEnd := 0, -1
+	for _, tok := range ts {
+		if prevEnd >= 0 && isBreak(input[prevEnd:tok.Start]) {
+			shift++
+		}
+		tok.Position += shift
+		prevEnd = tok.End
+	}
+	return ts
+}
+
+// isBreak reports whether the text between two words ends a sentence or a
+// clause: a line break; a bracket or quotation mark; or a full stop, comma,
+// colon, semicolon, question or exclamation mark, ellipsis or dash
+// followed or preceded by a space. Glued punctuation ("25/09", "Covid-19",
+// "https://", "a@b") joins the parts of one thing and is no break.
+func isBreak(gap []byte) bool {
+	if len(gap) == 0 {
+		return false
+	}
+	space, punct := false, false
+	for i := 0; i < len(gap); {
+		r, n := utf8.DecodeRune(gap[i:])
+		i += n
+		switch r {
+		case '\n', '\r', '(', ')', '[', ']', '{', '}', '"', '“', '”', '«', '»', '„', '–', '—', '…':
+			return true
+		case '.', ',', ';', ':', '!', '?', '-':
+			punct = true
+		default:
+			if unicode.IsSpace(r) {
+				space = true
+			}
+		}
+	}
+	return space && punct
+}
+
+// pairFilter replaces a token stream by the pairs of adjacent tokens, each
+// one term made of the two terms joined by a space, at the position of the
+// first. Tokens that a position gap separates (sentence punctuation) make
+// no pair.
+type pairFilter struct{}
+
+func (pairFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	if len(in) < 2 {
+		return in[:0]
+	}
+	out := make(analysis.TokenStream, 0, len(in)-1)
+	// One backing array for all pair terms: indexing allocates per token
+	// anyway, but not per pair.
+	size := 0
+	for _, t := range in {
+		size += 2*len(t.Term) + 1
+	}
+	buf := make([]byte, 0, size)
+	toks := make([]analysis.Token, 0, len(in)-1)
+	for i := 1; i < len(in); i++ {
+		a, b := in[i-1], in[i]
+		if b.Position != a.Position+1 {
+			continue
+		}
+		start := len(buf)
+		buf = append(buf, a.Term...)
+		buf = append(buf, pairSep)
+		buf = append(buf, b.Term...)
+		toks = append(toks, analysis.Token{
+			Start: a.Start, End: b.End, Position: a.Position, Type: analysis.Shingle,
+			Term: buf[start:len(buf):len(buf)],
+		})
+	}
+	for i := range toks {
+		out = append(out, &toks[i])
+	}
+	return out
+}
+
+// pairTerms returns the pair terms of an analyzed token stream, grouped in
+// runs of pairs that follow one another without a break: what a phrase
+// query must find, in order, in a pair field. single holds the lone tokens
+// that a break left without a neighbour.
+func pairTerms(ts analysis.TokenStream) (runs [][]string, single []string) {
+	var run []string
+	flush := func() {
+		if len(run) > 0 {
+			runs = append(runs, run)
+			run = nil
+		}
+	}
+	for i, t := range ts {
+		prevAdj := i > 0 && ts[i-1].Position+1 == t.Position
+		nextAdj := i+1 < len(ts) && ts[i+1].Position == t.Position+1
+		if !prevAdj && !nextAdj {
+			flush()
+			single = append(single, string(t.Term))
+			continue
+		}
+		if !prevAdj {
+			flush()
+		}
+		if nextAdj {
+			var b bytes.Buffer
+			b.Write(t.Term)
+			b.WriteByte(pairSep)
+			b.Write(ts[i+1].Term)
+			run = append(run, b.String())
+		}
+	}
+	flush()
+	return runs, single
 }
 
 func init() {
@@ -43,21 +184,51 @@ func init() {
 			panic(fmt.Sprintf("register token filter %s: %v", name, err))
 		}
 	}
+	if err := registry.RegisterTokenFilter(filterPairs, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return pairFilter{}, nil
+	}); err != nil {
+		panic(fmt.Sprintf("register token filter %s: %v", filterPairs, err))
+	}
+	if err := registry.RegisterTokenizer(tokenizerBreaks, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+		return breakTokenizer{bunicode.NewUnicodeTokenizer()}, nil
+	}); err != nil {
+		panic(fmt.Sprintf("register tokenizer %s: %v", tokenizerBreaks, err))
+	}
+}
+
+// analyzerDefs are our analyzers: tokenizer and token filters by name.
+var analyzerDefs = map[string]struct {
+	tokenizer string
+	filters   []string
+}{
+	AnalyzerExact:       {bunicode.Name, []string{filterNormalize}},
+	AnalyzerFolded:      {bunicode.Name, []string{filterFold}},
+	AnalyzerExactPairs:  {tokenizerBreaks, []string{filterNormalize, filterPairs}},
+	AnalyzerFoldedPairs: {tokenizerBreaks, []string{filterFold, filterPairs}},
 }
 
 // addAnalyzers defines our analyzers on an index mapping. They are stored
 // in the mapping by definition, so an index opened later rebuilds them from
-// the registered filters.
+// the registered tokenizer and filters.
 func addAnalyzers(m *mapping.IndexMappingImpl) error {
-	for name, filter := range map[string]string{AnalyzerExact: filterNormalize, AnalyzerFolded: filterFold} {
+	for name, def := range analyzerDefs {
 		err := m.AddCustomAnalyzer(name, map[string]interface{}{
 			"type":          custom.Name,
-			"tokenizer":     unicode.Name,
-			"token_filters": []string{filter},
+			"tokenizer":     def.tokenizer,
+			"token_filters": def.filters,
 		})
 		if err != nil {
 			return fmt.Errorf("analyzer %s: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// queryWords is the analysis a phrase gets at query time before it is
+// turned into pair terms: the words of the pair analyzers (same tokenizer,
+// same position gaps), in canonical form. Folded terms are derived from
+// these with vi.FoldToken, which equals folding the raw text.
+var queryWords = &analysis.DefaultAnalyzer{
+	Tokenizer:    breakTokenizer{bunicode.NewUnicodeTokenizer()},
+	TokenFilters: []analysis.TokenFilter{tokenFilter(vi.NormalizeToken)},
 }

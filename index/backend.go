@@ -33,6 +33,7 @@ const (
 	FieldAuthor  = "author"
 	FieldYear    = "year"
 	FieldMonth   = "month"
+	FieldCluster = "cluster" // near-duplicate cluster key (filter only)
 	FieldTitle   = "title"
 	FieldBody    = "body"
 )
@@ -41,7 +42,7 @@ const (
 var FacetFields = []string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth}
 
 // FilterFields lists the keyword fields that take value filters.
-var FilterFields = []string{FieldSite, FieldSection, FieldAuthor}
+var FilterFields = []string{FieldSite, FieldSection, FieldAuthor, FieldCluster}
 
 // Sort orders results.
 type Sort int
@@ -64,6 +65,9 @@ type Request struct {
 	Size    int      // hits wanted
 	Offset  int      // hits to skip (page-based paging)
 	After   []string // sort key of the last hit seen (cursor paging); overrides Offset
+	// Collapse keeps one hit per near-duplicate cluster (the best placed)
+	// and counts its copies; it pages by Offset only.
+	Collapse bool
 }
 
 // Result is the answer to a Request.
@@ -79,6 +83,7 @@ type Hit struct {
 	Article article.Article
 	Score   float64
 	SortKey []string // opaque to callers; passed back as Request.After
+	Copies  int      // with Collapse: other articles of the same cluster matching the request
 }
 
 // FacetValue is one bucket of a facet.

@@ -246,6 +246,9 @@ func document(a *article.Article) (map[string]interface{}, error) {
 	if clean.Section != "" {
 		doc[FieldSection] = clean.Section
 	}
+	if a.Cluster != "" {
+		doc[FieldCluster] = a.Cluster
+	}
 	if authors := splitAuthors(clean.Author); len(authors) > 0 {
 		doc[FieldAuthor] = authors
 	}

@@ -24,7 +24,16 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	main := bleve.NewSearchRequestOptions(b.filtered(q, req, ""), req.Size, req.Offset, false)
+	size, offset := req.Size, req.Offset
+	if req.Collapse {
+		if len(req.After) > 0 {
+			return Result{}, fmt.Errorf("%w: collapsed results page by page number, not by cursor", ErrBadRequest)
+		}
+		// Fetch enough hits that, after copies are folded away, the page
+		// is still full in all but the most duplicated result lists.
+		size, offset = min(collapseWindow, (req.Offset+req.Size)*5+20), 0
+	}
+	main := bleve.NewSearchRequestOptions(b.filtered(q, req, ""), size, offset, false)
 	main.Fields = []string{fSource}
 	main.SortByCustom(sortOrder(req.Sort))
 	if len(req.After) > 0 {
@@ -60,6 +69,11 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 		a.ID = h.ID
 		out.Hits = append(out.Hits, Hit{Article: a, Score: h.Score, SortKey: sortKey(h)})
 	}
+	if req.Collapse {
+		if err := b.collapse(ctx, q, req, &out); err != nil {
+			return Result{}, err
+		}
+	}
 	for name, fr := range res.Facets {
 		out.Facets[name] = facetValues(name, fr)
 	}
@@ -87,6 +101,63 @@ func sortKey(h *search.DocumentMatch) []string {
 		}
 	}
 	return key
+}
+
+// collapseWindow bounds the hits a collapsed search looks through.
+const collapseWindow = 5000
+
+// collapse keeps the first hit of each cluster, pages the survivors, and
+// counts for each the other matching articles of its cluster.
+func (b *Bleve) collapse(ctx context.Context, q query.Query, req Request, out *Result) error {
+	seen := map[string]bool{}
+	var reps []Hit
+	for _, h := range out.Hits {
+		c := h.Article.Cluster
+		if c != "" && seen[c] {
+			continue
+		}
+		seen[c] = c != ""
+		reps = append(reps, h)
+	}
+	if req.Offset >= len(reps) {
+		reps = nil
+	} else {
+		reps = reps[req.Offset:min(len(reps), req.Offset+req.Size)]
+	}
+	out.Hits = reps
+	var clusters []string
+	for _, h := range reps {
+		if h.Article.Cluster != "" {
+			clusters = append(clusters, h.Article.Cluster)
+		}
+	}
+	if len(clusters) == 0 {
+		return nil
+	}
+	creq := req
+	creq.Filters = map[string][]string{}
+	for k, v := range req.Filters {
+		creq.Filters[k] = v
+	}
+	creq.Filters[FieldCluster] = clusters
+	cq := bleve.NewSearchRequestOptions(b.filtered(q, creq, ""), 0, 0, false)
+	cq.AddFacet(FieldCluster, bleve.NewFacetRequest(FieldCluster, len(clusters)))
+	res, err := b.idx.SearchInContext(ctx, cq)
+	if err != nil {
+		return fmt.Errorf("search: count copies: %w", err)
+	}
+	counts := map[string]int{}
+	if fr := res.Facets[FieldCluster]; fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			counts[t.Term] = t.Count
+		}
+	}
+	for i := range out.Hits {
+		if n := counts[out.Hits[i].Article.Cluster]; n > 1 {
+			out.Hits[i].Copies = n - 1
+		}
+	}
+	return nil
 }
 
 func facetValues(name string, fr *search.FacetResult) []FacetValue {

@@ -3,12 +3,16 @@ package index
 import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // SchemaVersion changes whenever the mapping or the analyzers change in a
 // way that needs the index rebuilt. Indexes record the version they were
 // written with; opening another one asks the operator to reindex.
-const SchemaVersion = 1
+//
+// 2: syllable-pair fields (title_p, title_fp, body_p, body_fp), positions
+// kept only on the pair fields, BM25 scoring.
+const SchemaVersion = 2
 
 // Index-internal field names. The user-facing names (site, title, ...) are
 // mapped onto these by the query translation.
@@ -17,14 +21,42 @@ const (
 	fTitleFolded = "title_f"
 	fBody        = "body"
 	fBodyFolded  = "body_f"
+	fTitlePairs  = "title_p"  // adjacent syllables of the title, canonical
+	fTitleFPairs = "title_fp" // the same, folded
+	fBodyPairs   = "body_p"
+	fBodyFPairs  = "body_fp"
 	fPublished   = "published"
-	fSource      = "src" // the article as JSON, stored, not indexed
+	fSource      = "src"  // the article as JSON, stored, not indexed
+	fHash        = "hash" // the article's content hash, stored, not indexed: re-imports skip unchanged articles
 )
 
-// newMapping builds the static mapping: no dynamic fields, no _all, every
+// schema says what an index stores beyond the fixed fields. The product
+// always uses defaultSchema; tracuu-eval builds the other variants to
+// measure what each part costs and brings.
+type schema struct {
+	pairs        bool   // folded syllable-pair fields (title_fp, body_fp)
+	exactPairs   bool   // canonical syllable-pair fields too (title_p, body_p)
+	pairVectors  bool   // positions on pair fields: phrases of 3+ syllables are exact
+	wordVectors  bool   // positions on word fields: only a plan without pairs needs them
+	scoringModel string // "bm25" or "tf-idf"
+}
+
+// defaultSchema is what tracuu indexes. Phrases are answered from the pair
+// fields (see plan.go), so the word fields need no positions; the pair
+// fields keep theirs so that a phrase of three or more syllables is an
+// exact phrase over pair terms, which are rare and so cheap to verify.
+// BM25 won over TF-IDF on the known-item evaluation (cmd/tracuu-eval).
+var defaultSchema = schema{pairs: true, exactPairs: false, pairVectors: true, wordVectors: false, scoringModel: bindex.BM25Scoring}
+
+// newMapping builds the static mapping of defaultSchema.
+func newMapping() (*mapping.IndexMappingImpl, error) { return newMappingFor(defaultSchema) }
+
+// newMappingFor builds a static mapping: no dynamic fields, no _all, every
 // field typed and given its analyzer explicitly, so that nothing falls back
-// to Bleve's English "standard" analyzer.
-func newMapping() (*mapping.IndexMappingImpl, error) {
+// to Bleve's English "standard" analyzer. Each text property of a document
+// is indexed under several field names (words, folded words, pairs,
+// folded pairs): one copy of the text in the document, several fields.
+func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
 	m := mapping.NewIndexMapping()
 	if err := addAnalyzers(m); err != nil {
 		return nil, err
@@ -33,24 +65,36 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	m.IndexDynamic = false
 	m.StoreDynamic = false
 	m.DocValuesDynamic = false
+	m.ScoringModel = sc.scoringModel
 
 	doc := mapping.NewDocumentStaticMapping()
-	text := func(name, analyzer string) {
+	field := func(name, analyzer string, vectors bool) *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Name = name
 		f.Analyzer = analyzer
 		f.Store = false
 		f.IncludeInAll = false
-		f.IncludeTermVectors = true // phrase queries need positions
+		f.IncludeTermVectors = vectors
 		f.DocValues = false
-		doc.AddFieldMappingsAt(name, f)
+		return f
 	}
-	text(fTitle, AnalyzerExact)
-	text(fTitleFolded, AnalyzerFolded)
-	text(fBody, AnalyzerExact)
-	text(fBodyFolded, AnalyzerFolded)
+	text := func(prop, folded, pairs, fpairs string) {
+		fs := []*mapping.FieldMapping{field(prop, AnalyzerExact, sc.wordVectors)}
+		if sc.pairs {
+			fs = append(fs, field(fpairs, AnalyzerFoldedPairs, sc.pairVectors))
+		}
+		if sc.pairs && sc.exactPairs {
+			fs = append(fs, field(pairs, AnalyzerExactPairs, sc.pairVectors))
+		}
+		doc.AddFieldMappingsAt(prop, fs...)
+		doc.AddFieldMappingsAt(folded, field(folded, AnalyzerFolded, sc.wordVectors))
+	}
+	text(fTitle, fTitleFolded, fTitlePairs, fTitleFPairs)
+	text(fBody, fBodyFolded, fBodyPairs, fBodyFPairs)
 
-	for _, name := range FacetFields {
+	// Facet fields, and the near-duplicate cluster key (filtered on and
+	// counted per page of hits, never shown as a facet).
+	for _, name := range append(FacetFields[:len(FacetFields):len(FacetFields)], FieldCluster) {
 		f := mapping.NewKeywordFieldMapping()
 		f.Name = name
 		f.Analyzer = keyword.Name
@@ -77,6 +121,16 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	src.IncludeTermVectors = false
 	src.DocValues = false
 	doc.AddFieldMappingsAt(fSource, src)
+
+	hash := mapping.NewTextFieldMapping()
+	hash.Name = fHash
+	hash.Analyzer = keyword.Name
+	hash.Index = false
+	hash.Store = true
+	hash.IncludeInAll = false
+	hash.IncludeTermVectors = false
+	hash.DocValues = false
+	doc.AddFieldMappingsAt(fHash, hash)
 
 	m.DefaultMapping = doc
 	m.TypeMapping = map[string]*mapping.DocumentMapping{}

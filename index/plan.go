@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/tracuu/tracuu/internal/vi"
@@ -12,21 +13,29 @@ import (
 
 // Boosts of the field plan: a title match outweighs a body match, and an
 // exact-mark match outweighs a folded one, so an accented query ranks the
-// documents spelled as typed first.
-const (
-	boostTitle = 3.0
-	boostBody  = 1.0
-	boostExact = 2.0
-)
+// documents spelled as typed first. A phrase answered from a pair field is
+// boosted on top: the adjacency reward parse.go adds to plain multi-word
+// queries is such a phrase, and it is what tells the article that says
+// "quy chế dân chủ" from one that merely uses the four syllables.
+// The values were chosen with cmd/tracuu-eval (see internal/eval).
+var tuning = Tuning{Title: 3, Body: 1, Exact: 2, Pairs: 1}
+
+// Tuning holds the boosts of the field plan.
+type Tuning struct {
+	Title, Body float64 // per text field
+	Exact       float64 // multiplies the exact-mark field's boost when the query has marks
+	Pairs       float64 // multiplies the boost of phrases answered from pair fields
+}
 
 type textField struct {
-	exact, folded string
+	exact, folded string // word fields
+	pairs, fpairs string // pair fields
 	boost         float64
 }
 
 func textFields(field string) ([]textField, error) {
-	title := textField{fTitle, fTitleFolded, boostTitle}
-	body := textField{fBody, fBodyFolded, boostBody}
+	title := textField{fTitle, fTitleFolded, fTitlePairs, fTitleFPairs, tuning.Title}
+	body := textField{fBody, fBodyFolded, fBodyPairs, fBodyFPairs, tuning.Body}
 	switch field {
 	case "":
 		return []textField{title, body}, nil
@@ -40,7 +49,8 @@ func textFields(field string) ([]textField, error) {
 
 // textQuery matches text in a field: a keyword field by its facet value,
 // a text field through its folded twin and, when the text has marks, its
-// exact field with a higher boost.
+// exact field with a higher boost. A phrase of two words or more is
+// answered from the pair fields (pairPhrase).
 func textQuery(field, text string, phrase bool) (query.Query, error) {
 	fields, err := textFields(field)
 	if err != nil {
@@ -55,24 +65,96 @@ func textQuery(field, text string, phrase bool) (query.Query, error) {
 		return tq, nil
 	}
 	marks := vi.HasMarks(text)
+	var words analysis.TokenStream
+	if phrase {
+		words = queryWords.Analyze([]byte(text))
+	}
 	var any []query.Query
 	for _, f := range fields {
-		any = append(any, match(f.folded, AnalyzerFolded, text, phrase, f.boost))
+		if len(words) >= 2 {
+			q := pairPhrase(f.fpairs, f.folded, foldWords(words), f.boost*tuning.Pairs)
+			switch {
+			case marks && defaultSchema.exactPairs:
+				any = append(any, q, pairPhrase(f.pairs, f.exact, words, f.boost*tuning.Pairs*tuning.Exact))
+			case marks:
+				// The folded phrase decides the match; the words spelled
+				// as typed rank it (canonical pairs would be more precise,
+				// but they cost as much again to index as folded ones).
+				bq := bleve.NewBooleanQuery()
+				bq.AddMust(q)
+				bq.AddShould(match(f.exact, AnalyzerExact, text, f.boost*tuning.Exact))
+				any = append(any, bq)
+			default:
+				any = append(any, q)
+			}
+			continue
+		}
+		// One word (or none) is a term: a positional phrase would need
+		// positions, which the word fields do not keep.
+		any = append(any, match(f.folded, AnalyzerFolded, text, f.boost))
 		if marks {
-			any = append(any, match(f.exact, AnalyzerExact, text, phrase, f.boost*boostExact))
+			any = append(any, match(f.exact, AnalyzerExact, text, f.boost*tuning.Exact))
 		}
 	}
 	return bleve.NewDisjunctionQuery(any...), nil
 }
 
-func match(field, analyzer, text string, phrase bool, boost float64) query.Query {
-	if phrase {
-		q := bleve.NewMatchPhraseQuery(text)
-		q.SetField(field)
-		q.Analyzer = analyzer
-		q.SetBoost(boost)
-		return q
+// foldWords returns the folded twin of a token stream, positions kept.
+func foldWords(ws analysis.TokenStream) analysis.TokenStream {
+	out := make(analysis.TokenStream, len(ws))
+	for i, w := range ws {
+		t := *w
+		t.Term = vi.FoldToken(w.Term)
+		out[i] = &t
 	}
+	return out
+}
+
+// pairPhrase matches the words ws (two or more, analyzed for the pair
+// field) as a phrase, using the pair field pairs and, for a word that
+// sentence punctuation in the query left alone, the word field words.
+//
+// Two words are one pair term: an exact phrase match at the cost of one
+// term lookup, where a positional phrase over two frequent syllables
+// decodes the positions of every article holding both (the weak spot of
+// Bleve: hundreds of milliseconds on "là người có" in 100k articles). More
+// words are a positional phrase over their pair terms ("là người",
+// "người có"): still exact, and cheap, because pair terms are rare, so few
+// articles hold them all and few positions are read. Without positions on
+// pair fields (a schema variant) it falls back to requiring every pair,
+// which is nearly exact.
+func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) query.Query {
+	runs, single := pairTerms(ws)
+	var must []query.Query
+	for _, run := range runs {
+		switch {
+		case len(run) == 1 || !defaultSchema.pairVectors:
+			for _, p := range run {
+				tq := bleve.NewTermQuery(p)
+				tq.SetField(pairs)
+				must = append(must, tq)
+			}
+		default:
+			must = append(must, query.NewPhraseQuery(run, pairs))
+		}
+	}
+	for _, w := range single {
+		tq := bleve.NewTermQuery(w)
+		tq.SetField(words)
+		must = append(must, tq)
+	}
+	var q query.Query
+	if len(must) == 1 {
+		q = must[0]
+	} else {
+		q = bleve.NewConjunctionQuery(must...)
+	}
+	q.(query.BoostableQuery).SetBoost(boost)
+	return q
+}
+
+// match requires every word of text in a word field.
+func match(field, analyzer, text string, boost float64) query.Query {
 	q := bleve.NewMatchQuery(text)
 	q.SetField(field)
 	q.Analyzer = analyzer

@@ -1,5 +1,7 @@
-// Package web holds the search page, embedded in the binary so that
-// tracuu serves it with no other files at run time.
+// Package web holds the search page and the embeddable search widget
+// (widget.js), embedded in the binary so that tracuu serves them with no
+// other files at run time. See README.md for the page's URL state and the
+// widget's options.
 package web
 
 import (

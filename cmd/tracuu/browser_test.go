@@ -11,10 +11,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -40,6 +43,18 @@ func chromiumPath() string {
 const markupProbe = `{"id":"markup-probe","url":"https://example.org/hong-hac","site":"example.org","section":"Thử nghiệm",` +
 	`"published":"2019-05-04","title":"Hồng hạc <script>window.__pwned=1</script> trở lại",` +
 	`"body":"Bầy hồng hạc đã về đầm lầy.\n\nĐoạn hai <script>window.__pwned=1</script> và <img src=x onerror=\"window.__pwned=2\"> vẫn là văn bản."}`
+
+// scriptURL is an article whose stored URL is a "javascript:" address: the
+// page must not make a link of it.
+const scriptURL = `{"id":"script-url","url":"javascript:window.__pwned=3","site":"example.org",` +
+	`"title":"Liên kết lạ","body":"Một bài ngắn về kỳ lân, có địa chỉ gốc không phải trang web."}`
+
+// craneCopies are one story published twice: with near-duplicate
+// collapsing the page shows it once, with a link to the copies.
+const craneCopies = `{"id":"crane-1","url":"https://a.example.org/seu","site":"a.example.org","published":"2021-03-02",` +
+	`"title":"Sếu đầu đỏ trở về vườn quốc gia Tràm Chim","body":"Một cặp sếu đầu đỏ được nhìn thấy tại vườn quốc gia Tràm Chim sáng nay.\n\nCác nhà khoa học vui mừng vì loài chim quý đã quay lại sau nhiều năm vắng bóng."}
+{"id":"crane-2","url":"https://b.example.org/seu","site":"b.example.org","published":"2021-03-03",` +
+	`"title":"Sếu đầu đỏ trở về vườn quốc gia Tràm Chim","body":"Một cặp sếu đầu đỏ được nhìn thấy tại vườn quốc gia Tràm Chim sáng nay.\n\nCác nhà khoa học vui mừng vì loài chim quý đã quay lại sau nhiều năm vắng bóng."}`
 
 // regexpDate is the Vietnamese form of a date: 16/07/2020.
 var regexpDate = regexp.MustCompile(`^\d{2}/\d{2}/\d{4}$`)
@@ -110,11 +125,17 @@ func (b *browser) open(path string) {
 	b.run("open "+path, chromedp.Navigate(b.base+path))
 }
 
+// shot saves a PNG of the whole page, or of the viewport only when the
+// page is long and narrow (a phone).
 func (b *browser) shot(name string) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	capture := chromedp.FullScreenshot(100)
+	if evalJS[bool](b, `innerWidth < 600`) {
+		capture = chromedp.CaptureScreenshot()
+	}
+	png, err := chromedp.Run(ctx, capture)
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -139,7 +160,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("sample import indexed %d articles, want 5", s.Indexed)
 	}
 	probe := filepath.Join(t.TempDir(), "probe.jsonl")
-	if err := os.WriteFile(probe, []byte(markupProbe+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(probe, []byte(markupProbe+"\n"+scriptURL+"\n"+craneCopies+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, errOut, code := tracuu(t, "import", "--index", dir, "--json", probe); code != 0 {
@@ -186,6 +207,30 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("%s did not start within 30s", chrome)
 	}
 	b := &browser{t: t, ctx: ctx, base: base, shots: shots}
+	var jsErrors struct {
+		sync.Mutex
+		list []string
+	}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok && e.ExceptionDetails != nil {
+			msg := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+			jsErrors.Lock()
+			jsErrors.list = append(jsErrors.list, msg)
+			jsErrors.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		jsErrors.Lock()
+		defer jsErrors.Unlock()
+		for _, e := range jsErrors.list {
+			t.Errorf("uncaught JavaScript exception: %s", e)
+		}
+	}()
 
 	t.Run("Search", func(t *testing.T) {
 		b.t = t
@@ -233,13 +278,27 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("Timeline", func(t *testing.T) {
+		b.t = t
+		b.open("/?q=dan+chu")
+		b.wait("the year bars", `document.querySelector('.tbar[aria-label^="2020:"]') !== null`)
+		b.run("pick 2020", chromedp.Click(chromedp.CSS(`.tbar[aria-label^="2020:"]`)))
+		b.wait("2020's matches by month", `location.search.includes("from=2020&to=2020") && document.querySelectorAll(".tbar").length === 12 && document.querySelectorAll("#hits > li").length === 2`)
+		if n := evalJS[int](b, `[...document.querySelectorAll("#hits time")].filter(t => t.textContent.endsWith("/2020")).length`); n != 2 {
+			t.Errorf("%d of the hits are from 2020, want both", n)
+		}
+		b.run("pick July", chromedp.Click(chromedp.CSS(`.tbar[aria-label^="2020-07:"]`)))
+		b.wait("July 2020 only", `location.search.includes("from=2020-07&to=2020-07") && document.querySelectorAll("#hits > li").length === 1`)
+		b.shot("03b-timeline-month")
+	})
+
 	t.Run("Paging", func(t *testing.T) {
 		b.t = t
 		b.open("/?q=dan+chu&size=2")
 		b.wait("2 results", `document.querySelectorAll("#hits > li").length === 2`)
 		first := evalJS[string](b, `[...document.querySelectorAll("#hits .hit-title")].map(a => a.href).join(" ")`)
 		b.run("next page", chromedp.Click(chromedp.CSS("#next")))
-		b.wait("page 2", `location.search.includes("page=2") && document.querySelectorAll("#hits > li").length === 2`)
+		b.wait("page 2", `document.querySelectorAll("#hits > li").length === 2 && [...document.querySelectorAll("#hits .hit-title")].every(a => a.href.includes("page=2"))`)
 		second := evalJS[string](b, `[...document.querySelectorAll("#hits .hit-title")].map(a => a.href).join(" ")`)
 		if first == second {
 			t.Errorf("page 2 shows the same hits as page 1: %s", first)
@@ -345,6 +404,35 @@ func TestBrowser(t *testing.T) {
 		b.shot("06-error")
 	})
 
+	t.Run("SlowAndOffline", func(t *testing.T) {
+		b.t = t
+		b.open("/?q=dan+chu")
+		b.wait("5 results", `document.querySelectorAll("#hits > li").length === 5`)
+		// Answers that take 1.5 s show the loading bar, then the results.
+		b.run("slow the network", chromedp.Evaluate[chromedp.Void](
+			`(() => { const f = window.fetch; window.fetch = (...a) => new Promise(r => setTimeout(() => r(f(...a)), 1500)); })()`))
+		b.run("search again", chromedp.SendKeys(chromedp.CSS("#q"), " co so"+kb.Enter))
+		b.wait("the loading bar", `!document.getElementById("loading").hidden && document.getElementById("results").getAttribute("aria-busy") === "true"`)
+		b.shot("06b-loading")
+		b.wait("the slow results", `document.getElementById("loading").hidden && location.search.includes("co+so") && [...document.querySelectorAll("#hits .hit-title")].every(a => a.href.includes("co+so"))`)
+		// No network at all: say so, and offer to retry.
+		b.run("cut the network", chromedp.Evaluate[chromedp.Void](`window.fetch = () => Promise.reject(new TypeError("Failed to fetch"))`))
+		b.run("search again", chromedp.Click(chromedp.CSS("#f button[type=submit]")))
+		b.wait("the offline notice", `document.querySelector("#notice.error") && document.getElementById("notice").textContent.includes("kết nối")`)
+	})
+
+	t.Run("NearDuplicates", func(t *testing.T) {
+		b.t = t
+		if code, _ := get(t, base, "/api/search", url.Values{"q": {"seu"}, "collapse": {"1"}}); code != http.StatusOK {
+			t.Skip("the server does not collapse near-duplicates (collapse=1) yet")
+		}
+		b.open("/?q=seu+dau+do")
+		b.wait("one hit with its copies", `document.querySelectorAll("#hits > li").length === 1 && document.querySelector("#hits .dups") !== null`)
+		b.run("list the copies", chromedp.Click(chromedp.CSS("#hits .dups")))
+		b.wait("both copies", `location.search.includes("cluster=") && document.querySelectorAll("#hits > li").length === 2`)
+		b.shot("07b-near-duplicates")
+	})
+
 	t.Run("MarkupShownAsText", func(t *testing.T) {
 		b.t = t
 		b.open("/?q=hong+hac")
@@ -367,6 +455,18 @@ func TestBrowser(t *testing.T) {
 			t.Error("article markup ran: window.__pwned is set")
 		}
 		b.shot("07-markup-as-text")
+
+		const scriptLinks = `document.querySelectorAll('a[href^="javascript:" i]').length`
+		b.open("/?q=ky+lan")
+		b.wait("the article with a javascript: URL", `document.querySelectorAll("#hits > li").length === 1`)
+		if n := evalJS[int](b, scriptLinks); n != 0 {
+			t.Errorf("results link %d times to a javascript: URL", n)
+		}
+		b.run("open it", chromedp.Click(chromedp.CSS("#hits .hit-title")))
+		b.wait("the article", `!document.getElementById("article").hidden && document.querySelector("#article .art-body p") !== null`)
+		if n := evalJS[int](b, scriptLinks); n != 0 {
+			t.Errorf("article view links %d times to a javascript: URL", n)
+		}
 	})
 
 	t.Run("Suggestions", func(t *testing.T) {
@@ -374,6 +474,9 @@ func TestBrowser(t *testing.T) {
 		b.open("/")
 		b.run("type a prefix", chromedp.SendKeys(chromedp.CSS("#q"), "quy che d"))
 		b.wait("suggestions", `!document.getElementById("sugg").hidden && document.querySelectorAll("#sugg [role=option]").length > 0 && document.getElementById("q").getAttribute("aria-expanded") === "true"`)
+		if opts := evalJS[string](b, `document.getElementById("sugg").textContent`); !strings.Contains(opts, "dân chủ") {
+			t.Errorf("suggestions for %q are %q, want the accented words", "quy che d", opts)
+		}
 		b.run("arrow down", chromedp.SendKeys(chromedp.CSS("#q"), kb.ArrowDown))
 		b.wait("the first option active", `document.getElementById("q").getAttribute("aria-activedescendant") === "sugg-0" && document.getElementById("sugg-0").getAttribute("aria-selected") === "true"`)
 		b.shot("08-suggestions")
@@ -391,6 +494,7 @@ func TestBrowser(t *testing.T) {
 		b.wait("English", `document.documentElement.lang === "en" && document.querySelector("#f button[type=submit]").textContent === "Search"`)
 		b.run("reload", chromedp.Reload())
 		b.wait("English after a reload", `document.documentElement.lang === "en" && document.getElementById("status").textContent.includes("results")`)
+		b.shot("12-english")
 		b.run("switch back", chromedp.Click(chromedp.CSS("#lang")))
 		b.wait("Vietnamese", `document.documentElement.lang === "vi" && document.querySelector("#f button[type=submit]").textContent === "Tìm"`)
 	})
@@ -412,6 +516,9 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("Widget", func(t *testing.T) {
 		b.t = t
+		// The second box takes its API from data-api: the same server under
+		// another name, so the requests show which one it used.
+		localBase := strings.Replace(base, "127.0.0.1", "localhost", 1)
 		host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprintf(w, `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Another site</title>
@@ -420,7 +527,8 @@ func TestBrowser(t *testing.T) {
 <body><h1>Báo Làng</h1><p class="host">Tìm trong kho tin:</p>
 <div data-tracuu-search style="max-width:34rem"></div>
 <p>Nội dung khác của trang.</p>
-<script src="%s/widget.js"></script></body></html>`, base)
+<div class="second" data-tracuu-search data-api="%s" data-lang="en" data-link="tracuu" style="max-width:34rem;margin-top:16rem"></div>
+<script src="%s/widget.js"></script></body></html>`, localBase, base)
 		}))
 		defer host.Close()
 		if strings.TrimPrefix(host.URL, "http://") == strings.TrimPrefix(base, "http://") {
@@ -443,6 +551,18 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("host page font changed to %q: widget CSS leaks", ff)
 		}
 		b.shot("11-widget")
+
+		second := ".second .tracuu-input"
+		if ph := evalJS[string](b, `document.querySelector(".second .tracuu-input").placeholder`); !strings.Contains(ph, "Search") {
+			t.Errorf("data-lang=en box has placeholder %q", ph)
+		}
+		b.run("type in the second box", chromedp.SendKeys(chromedp.CSS(second), "quy che"))
+		b.wait("its results", `document.querySelectorAll(".second .tracuu-results [role=option]").length > 0`)
+		if !evalJS[bool](b, fmt.Sprintf(`performance.getEntriesByType("resource").some(e => e.name.startsWith(%q))`, localBase+"/api/search")) {
+			t.Error("the data-api box did not call the API it names")
+		}
+		b.run("pick the first with the keyboard", chromedp.SendKeys(chromedp.CSS(second), kb.ArrowDown+kb.Enter))
+		b.wait("the article on the tracuu page", `location.href.startsWith(`+strconv.Quote(localBase)+`) && document.getElementById("article") && !document.getElementById("article").hidden`)
 	})
 
 	t.Logf("browser test took %s", time.Since(start).Round(100*time.Millisecond))

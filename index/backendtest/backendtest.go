@@ -281,6 +281,43 @@ func Run(t *testing.T, open func(t *testing.T) index.Backend) {
 		}
 	})
 
+	t.Run("collapse keeps one hit per cluster and counts the copies", func(t *testing.T) {
+		q, _ := search.Parse("dân chủ")
+		full, err := b.Search(ctx, index.Request{Query: q, Size: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := b.Search(ctx, index.Request{Query: q, Size: 20, Collapse: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != len(full.Hits)-1 {
+			t.Errorf("collapsed %d hits, uncollapsed %d; want one fewer (a01 and a07 are copies)", len(res.Hits), len(full.Hits))
+		}
+		kept := 0
+		for _, h := range res.Hits {
+			if h.Article.Cluster == "kdemo" {
+				kept++
+				if h.Copies != 1 {
+					t.Errorf("%s: %d copies, want 1", h.Article.ID, h.Copies)
+				}
+			} else if h.Copies != 0 {
+				t.Errorf("%s: %d copies, want 0", h.Article.ID, h.Copies)
+			}
+		}
+		if kept != 1 {
+			t.Errorf("%d hits of cluster kdemo kept, want 1", kept)
+		}
+		page2, _ := b.Search(ctx, index.Request{Query: q, Size: 2, Offset: 2, Collapse: true})
+		if want := res.Hits[2:min(4, len(res.Hits))]; len(page2.Hits) != len(want) || len(want) == 0 || page2.Hits[0].Article.ID != want[0].Article.ID {
+			t.Errorf("collapsed page 2 (%d hits) does not continue page 1 (%d hits)", len(page2.Hits), len(res.Hits))
+		}
+		got := ids(t, "", func(r *index.Request) { r.Filters = map[string][]string{index.FieldCluster: {"kdemo"}} })
+		if !slices.Equal(sorted(got), []string{"a01", "a07"}) {
+			t.Errorf("cluster=kdemo lists %v", got)
+		}
+	})
+
 	t.Run("get and delete", func(t *testing.T) {
 		a, ok, err := b.Get(ctx, "a08")
 		if err != nil || !ok || a.Title != "Thủy điện Hòa Bình xả lũ" || a.Author != "Dương Quang Chí" {

@@ -79,3 +79,14 @@ func encodeSorted(q url.Values) string {
 	}
 	return b.String()
 }
+
+// IsWebURL reports whether raw is an absolute http or https URL: the only
+// kind an article may link to (never javascript:, data: or file:).
+func IsWebURL(raw string) bool {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return false
+	}
+	s := strings.ToLower(u.Scheme)
+	return s == "http" || s == "https"
+}

@@ -324,6 +324,9 @@ func process(it source.Item, st *State, force bool) outcome {
 	if err := a.Validate(); err != nil {
 		return skip("empty", err.Error())
 	}
+	if a.URL != "" && !article.IsWebURL(a.URL) {
+		a.URL = "" // a javascript: or file: "URL" is not a link anybody should be given
+	}
 	a.EnsureID()
 	o := outcome{art: &a, page: page}
 	if page != nil {

@@ -23,15 +23,16 @@ var DefaultFacets = []string{index.FieldSite, index.FieldSection, index.FieldYea
 
 // Params is a search as the HTTP API and the CLI receive it.
 type Params struct {
-	Q       string
-	Filters map[string][]string
-	From    time.Time // inclusive
-	To      time.Time // exclusive (the day, month or year after the one given)
-	Sort    index.Sort
-	Size    int
-	Page    int
-	After   string // opaque cursor from a previous answer's "next"
-	Facets  []string
+	Q        string
+	Filters  map[string][]string
+	From     time.Time // inclusive
+	To       time.Time // exclusive (the day, month or year after the one given)
+	Sort     index.Sort
+	Size     int
+	Page     int
+	After    string // opaque cursor from a previous answer's "next"
+	Facets   []string
+	Collapse bool // one hit per near-duplicate cluster
 }
 
 // ParamError is invalid input: the parameter and what is wrong with it.
@@ -47,6 +48,7 @@ func (e *ParamError) Error() string { return fmt.Sprintf("parameter %s: %s", e.P
 var known = map[string]bool{
 	"q": true, "site": true, "section": true, "author": true, "from": true, "to": true,
 	"sort": true, "size": true, "page": true, "after": true, "facets": true,
+	"cluster": true, "collapse": true,
 }
 
 // ParseParams reads and validates search parameters.
@@ -97,6 +99,16 @@ func ParseParams(v url.Values) (Params, error) {
 	p.After = v.Get("after")
 	if p.After != "" && v.Has("page") && p.Page != 1 {
 		return p, &ParamError{Param: "after", Msg: "cannot be combined with page"}
+	}
+	switch c := v.Get("collapse"); c {
+	case "", "0", "false":
+	case "1", "true":
+		p.Collapse = true
+		if p.After != "" {
+			return p, &ParamError{Param: "after", Msg: "collapsed results page with page=, not a cursor"}
+		}
+	default:
+		return p, &ParamError{Param: "collapse", Msg: fmt.Sprintf("%q is not 1 or 0", c)}
 	}
 	p.Facets = DefaultFacets
 	if v.Has("facets") {

@@ -42,6 +42,10 @@ type Hit struct {
 	Published *time.Time `json:"published,omitempty"`
 	Snippet   string     `json:"snippet"`
 	Score     float64    `json:"score"`
+	// Duplicates counts the other matching copies of this story (with
+	// collapse=1); cluster=Cluster lists them.
+	Duplicates int    `json:"duplicates,omitempty"`
+	Cluster    string `json:"cluster,omitempty"`
 }
 
 // Search runs a parsed, validated search.
@@ -52,7 +56,7 @@ func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
 	}
 	req := index.Request{
 		Query: q, Filters: p.Filters, From: p.From, To: p.To,
-		Facets: p.Facets, Sort: p.Sort, Size: p.Size, Offset: (p.Page - 1) * p.Size,
+		Facets: p.Facets, Sort: p.Sort, Size: p.Size, Offset: (p.Page - 1) * p.Size, Collapse: p.Collapse,
 	}
 	if _, all := q.(index.MatchAll); all && req.Sort == index.SortRelevance {
 		// Every article scores the same: newest first is the useful order.
@@ -81,7 +85,7 @@ func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
 		out.Hits = append(out.Hits, toHit(h, hit))
 	}
 	seen := uint64(req.Offset + len(res.Hits))
-	if len(res.Hits) == req.Size && (len(req.After) > 0 || seen < res.Total) {
+	if !req.Collapse && len(res.Hits) == req.Size && (len(req.After) > 0 || seen < res.Total) {
 		last := res.Hits[len(res.Hits)-1]
 		out.Next = encodeCursor(cursor{Sort: req.Sort, Key: last.SortKey})
 	}
@@ -99,6 +103,7 @@ func toHit(h *highlighter, hit index.Hit) Hit {
 		ID: a.ID, URL: a.URL, Title: a.Title, TitleHTML: h.Mark(a.Title),
 		Site: a.Site, Section: a.Section, Author: a.Author,
 		Snippet: h.Snippet(text), Score: hit.Score,
+		Duplicates: hit.Copies, Cluster: a.Cluster,
 	}
 	if !a.Published.IsZero() {
 		t := a.Published

@@ -1,0 +1,81 @@
+package index
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/tracuu/tracuu/internal/article"
+)
+
+// TestPairPhrases checks the phrase path over pair fields: exact for two
+// syllables and for more, blind to marks and tone placement, stopped by
+// sentence punctuation, and ranking the spelling typed first.
+func TestPairPhrases(t *testing.T) {
+	ctx := context.Background()
+	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	arts := []article.Article{
+		{ID: "p1", Title: "Ông ấy là người có tâm", Body: "Đó là người có trách nhiệm với dân."},
+		{ID: "p2", Title: "Tin vắn", Body: "Anh là người tốt. Người có lòng thì giúp."}, // "là người" and "người có", not together
+		{ID: "p3", Title: "Thủ đô", Body: "Tôi sống ở Hà Nội. Sau đó chuyển đi."},
+		{ID: "p4", Title: "Thủ đô", Body: "Hà Nội sau cơn mưa rất đẹp."},
+		{ID: "p5", Title: "Bán ghế", Body: "Chợ bán ghế nhựa giá rẻ."},
+		{ID: "p6", Title: "Bàn ghế", Body: "Xưởng đóng bàn ghế gỗ."},
+		{ID: "p7", Title: "Hoà bình", Body: "Khát vọng hoà bình của nhân dân."},
+		{ID: "p8", Title: "Thủy điện", Body: "Nhà máy thuỷ điện Hòa Bình."},
+	}
+	if err := b.Upsert(ctx, arts...); err != nil {
+		t.Fatal(err)
+	}
+	find := func(q Query) []string {
+		t.Helper()
+		res, err := b.Search(ctx, Request{Query: q, Size: 20})
+		if err != nil {
+			t.Fatalf("search %+v: %v", q, err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.Article.ID)
+		}
+		return ids
+	}
+	sorted := func(s []string) []string { s = slices.Clone(s); sort.Strings(s); return s }
+	for _, tc := range []struct {
+		phrase string
+		want   []string
+	}{
+		{"là người có", []string{"p1"}},
+		{"la nguoi co", []string{"p1"}},
+		{"là người", []string{"p1", "p2"}},
+		{"người có trách nhiệm", []string{"p1"}},
+		{"nội sau", []string{"p4"}}, // p3 has a full stop between
+		{"hà nội sau", []string{"p4"}},
+		{"hòa bình", []string{"p7", "p8"}},
+		{"hoà bình", []string{"p7", "p8"}},
+		{"HOA BINH", []string{"p7", "p8"}},
+		{"thủy điện hòa bình", []string{"p8"}},
+		{"thuỷ điện hoà bình", []string{"p8"}},
+		{"ghế", []string{"p5", "p6"}},
+		{"không có đâu", nil},
+	} {
+		if got := sorted(find(Phrase{Text: tc.phrase})); !slices.Equal(got, tc.want) {
+			t.Errorf("phrase %q found %v, want %v", tc.phrase, got, tc.want)
+		}
+	}
+	// A scoped phrase looks in that field only.
+	if got := find(Phrase{Field: FieldTitle, Text: "là người"}); !slices.Equal(got, []string{"p1"}) {
+		t.Errorf("title phrase found %v, want [p1]", got)
+	}
+	// The spelling typed ranks first; the other is still found.
+	for q, first := range map[string]string{"bàn ghế": "p6", "bán ghế": "p5"} {
+		if got := find(Phrase{Text: q}); len(got) != 2 || got[0] != first {
+			t.Errorf("phrase %q ranked %v, want %s first of two", q, got, first)
+		}
+	}
+}
