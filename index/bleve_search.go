@@ -26,9 +26,6 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	}
 	size, offset := req.Size, req.Offset
 	if req.Collapse {
-		if len(req.After) > 0 {
-			return Result{}, fmt.Errorf("%w: collapsed results page by page number, not by cursor", ErrBadRequest)
-		}
 		// Fetch enough hits that, after copies are folded away, the page
 		// is still full in all but the most duplicated result lists.
 		size, offset = min(collapseWindow, (req.Offset+req.Size)*5+20), 0
@@ -110,6 +107,17 @@ const collapseWindow = 5000
 // counts for each the other matching articles of its cluster.
 func (b *Bleve) collapse(ctx context.Context, q query.Query, req Request, out *Result) error {
 	seen := map[string]bool{}
+	if len(req.After) > 0 {
+		// With a cursor, a cluster whose best-placed copy came before the
+		// cursor was shown on an earlier page.
+		prior, err := b.clustersBefore(ctx, q, req, out.Hits)
+		if err != nil {
+			return err
+		}
+		for c := range prior {
+			seen[c] = true
+		}
+	}
 	var reps []Hit
 	for _, h := range out.Hits {
 		c := h.Article.Cluster
@@ -160,6 +168,52 @@ func (b *Bleve) collapse(ctx context.Context, q query.Query, req Request, out *R
 	return nil
 }
 
+// priorLimit bounds how far before a cursor clustersBefore looks.
+const priorLimit = 1000
+
+// clustersBefore returns the clusters of hits that also have a match
+// ranked before the request's cursor.
+func (b *Bleve) clustersBefore(ctx context.Context, q query.Query, req Request, hits []Hit) (map[string]bool, error) {
+	set := map[string]bool{}
+	var clusters []string
+	for _, h := range hits {
+		if c := h.Article.Cluster; c != "" && !set[c] {
+			set[c] = true
+			clusters = append(clusters, c)
+		}
+	}
+	prior := map[string]bool{}
+	if len(clusters) == 0 {
+		return prior, nil
+	}
+	creq := req
+	creq.Filters = map[string][]string{}
+	for k, v := range req.Filters {
+		creq.Filters[k] = v
+	}
+	creq.Filters[FieldCluster] = clusters
+	sr := bleve.NewSearchRequestOptions(b.filtered(q, creq, ""), priorLimit, 0, false)
+	sr.Fields = []string{fSource}
+	sr.SortByCustom(sortOrder(req.Sort))
+	sr.SearchBefore = req.After
+	res, err := b.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search: clusters before cursor: %w", err)
+	}
+	for _, h := range res.Hits {
+		src, _ := h.Fields[fSource].(string)
+		if a, err := decodeSource([]byte(src)); err == nil && a.Cluster != "" {
+			prior[a.Cluster] = true
+		}
+	}
+	// The cursor's own article (its id ends every sort key) was on the
+	// previous page too; SearchBefore leaves it out.
+	if a, ok, err := b.Get(ctx, req.After[len(req.After)-1]); err == nil && ok && a.Cluster != "" {
+		prior[a.Cluster] = true
+	}
+	return prior, nil
+}
+
 func facetValues(name string, fr *search.FacetResult) []FacetValue {
 	out := []FacetValue{}
 	if fr == nil || fr.Terms == nil {
@@ -188,7 +242,9 @@ func sortOrder(s Sort) search.SortOrder {
 }
 
 // filtered wraps q with the request's filters, leaving out the filter on
-// the field named skip.
+// the field named skip. Filters are boosted to zero: they select, they do
+// not rank, so a hit scores the same with or without them (which cursors
+// compared across queries rely on).
 func (b *Bleve) filtered(q query.Query, req Request, skip string) query.Query {
 	musts := []query.Query{q}
 	for _, f := range FilterFields {
@@ -200,14 +256,18 @@ func (b *Bleve) filtered(q query.Query, req Request, skip string) query.Query {
 		for _, v := range vals {
 			tq := bleve.NewTermQuery(facetValue(v))
 			tq.SetField(f)
+			tq.SetBoost(0)
 			any = append(any, tq)
 		}
-		musts = append(musts, bleve.NewDisjunctionQuery(any...))
+		dq := bleve.NewDisjunctionQuery(any...)
+		dq.SetBoost(0)
+		musts = append(musts, dq)
 	}
 	if !req.From.IsZero() || !req.To.IsZero() {
 		incl, excl := true, false
 		dq := bleve.NewDateRangeInclusiveQuery(req.From, req.To, &incl, &excl)
 		dq.SetField(fPublished)
+		dq.SetBoost(0)
 		musts = append(musts, dq)
 	}
 	if len(musts) == 1 {

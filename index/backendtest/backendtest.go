@@ -312,6 +312,25 @@ func Run(t *testing.T, open func(t *testing.T) index.Backend) {
 		if want := res.Hits[2:min(4, len(res.Hits))]; len(page2.Hits) != len(want) || len(want) == 0 || page2.Hits[0].Article.ID != want[0].Article.ID {
 			t.Errorf("collapsed page 2 (%d hits) does not continue page 1 (%d hits)", len(page2.Hits), len(res.Hits))
 		}
+		// Walking collapsed pages by cursor shows each cluster once.
+		walked := map[string]bool{}
+		creq := index.Request{Query: q, Size: 1, Collapse: true}
+		for i := 0; i < 10; i++ {
+			r, err := b.Search(ctx, creq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Hits) == 0 {
+				break
+			}
+			for _, h := range r.Hits {
+				walked[h.Article.ID] = true
+			}
+			creq.After = r.Hits[len(r.Hits)-1].SortKey
+		}
+		if len(walked) != len(res.Hits) || walked["a01"] && walked["a07"] {
+			t.Errorf("collapsed cursor walk saw %v; want the %d collapsed hits", walked, len(res.Hits))
+		}
 		got := ids(t, "", func(r *index.Request) { r.Filters = map[string][]string{index.FieldCluster: {"kdemo"}} })
 		if !slices.Equal(sorted(got), []string{"a01", "a07"}) {
 			t.Errorf("cluster=kdemo lists %v", got)

@@ -14,9 +14,9 @@ import (
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
-// MinWords is the shortest body fingerprinted: short texts share too much
-// boilerplate phrasing to call them copies of each other.
-const MinWords = 40
+// MinWords is the shortest text fingerprinted: below it, texts share too
+// much stock phrasing to call them copies of each other.
+const MinWords = 20
 
 // MaxDistance is the largest Hamming distance between fingerprints of
 // near-duplicates. The 64 bits are cut into MaxDistance+1 bands, so two

@@ -332,7 +332,9 @@ func process(it source.Item, st *State, force bool) outcome {
 	if page != nil {
 		page.id = a.ID
 	}
-	o.sim, o.hasSim = dedup.Simhash(a.Body)
+	// The title takes part so that short items (briefs, captions) that are
+	// copies still meet; on long stories it weighs little.
+	o.sim, o.hasSim = dedup.Simhash(a.Title + "\n\n" + a.Body)
 	return o
 }
 

@@ -104,9 +104,6 @@ func ParseParams(v url.Values) (Params, error) {
 	case "", "0", "false":
 	case "1", "true":
 		p.Collapse = true
-		if p.After != "" {
-			return p, &ParamError{Param: "after", Msg: "collapsed results page with page=, not a cursor"}
-		}
 	default:
 		return p, &ParamError{Param: "collapse", Msg: fmt.Sprintf("%q is not 1 or 0", c)}
 	}

@@ -85,7 +85,7 @@ func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
 		out.Hits = append(out.Hits, toHit(h, hit))
 	}
 	seen := uint64(req.Offset + len(res.Hits))
-	if !req.Collapse && len(res.Hits) == req.Size && (len(req.After) > 0 || seen < res.Total) {
+	if len(res.Hits) == req.Size && (req.Collapse || len(req.After) > 0 || seen < res.Total) {
 		last := res.Hits[len(res.Hits)-1]
 		out.Next = encodeCursor(cursor{Sort: req.Sort, Key: last.SortKey})
 	}
