@@ -32,7 +32,7 @@ func run() int {
 	work := fs.String("dir", "", "where to build the indexes (default: a temporary directory, removed after)")
 	baseline := fs.Bool("baseline", true, "build and query naive Bleve too")
 	variants := fs.Bool("variants", true, "also build the schema variants (no pairs, no pair positions, TF-IDF)")
-	tune := fs.Bool("tune", false, "score the product index under a grid of boosts")
+	tune := fs.Bool("tune", false, "also score the product index under a grid of boosts")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return 2
 	}
@@ -78,23 +78,16 @@ func run() int {
 	return 0
 }
 
-// grid varies one boost at a time around the current tuning.
-func grid(t index.Tuning) []index.Tuning {
+// grid is every combination of a few values of each boost (the body's
+// stays 1: only ratios matter).
+func grid(index.Tuning) []index.Tuning {
 	var out []index.Tuning
-	for _, v := range []float64{1, 2, 3, 5} {
-		u := t
-		u.Title = v
-		out = append(out, u)
-	}
-	for _, v := range []float64{1, 1.5, 3} {
-		u := t
-		u.Exact = v
-		out = append(out, u)
-	}
-	for _, v := range []float64{0.5, 2, 4} {
-		u := t
-		u.Pairs = v
-		out = append(out, u)
+	for _, title := range []float64{1, 1.5, 2, 3} {
+		for _, exact := range []float64{1, 2} {
+			for _, pairs := range []float64{1, 2, 4, 8} {
+				out = append(out, index.Tuning{Title: title, Body: 1, Exact: exact, Pairs: pairs})
+			}
+		}
 	}
 	return out
 }

@@ -1,0 +1,112 @@
+package vi
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// corpusPath is the shared corpus of real news (see its README); tests that
+// need it skip when it is absent.
+const corpusPath = "../../../shared/corpus/vi-news/part-00.jsonl.gz"
+
+// loadCorpus returns up to n articles as title and body texts.
+func loadCorpus(tb testing.TB, n int) []string {
+	tb.Helper()
+	f, err := os.Open(corpusPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		tb.Skipf("corpus %s absent: skipping the test on real text", corpusPath)
+	}
+	if err != nil {
+		tb.Fatalf("open corpus: %v", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatalf("read corpus %s: %v", corpusPath, err)
+	}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	var texts []string
+	for line := 1; len(texts) < 2*n && sc.Scan(); line++ {
+		var a struct{ Title, Body string }
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			tb.Fatalf("%s line %d: %v", corpusPath, line, err)
+		}
+		texts = append(texts, a.Title, a.Body)
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatalf("read corpus %s: %v", corpusPath, err)
+	}
+	return texts
+}
+
+// TestCorpus runs the invariants over 2,000 real articles and logs how many
+// words Clean changes, that is the tone-placement variants met in practice.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the corpus test in -short mode")
+	}
+	texts := loadCorpus(t, 2000)
+	changed := map[string]int{}
+	words, changedWords, syllables, tokens := 0, 0, 0, 0
+	for _, s := range texts {
+		n := Normalize(s)
+		if got := Normalize(n); got != n {
+			t.Fatalf("Normalize not idempotent on %.80q", s)
+		}
+		f := Fold(s)
+		if got := Fold(n); got != f {
+			t.Fatalf("Fold(Normalize(s)) != Fold(s) on %.80q", s)
+		}
+		for _, r := range f {
+			if r >= utf8.RuneSelf && (r < infoMax && info[r] != 0 || isDiacritic(r)) {
+				t.Fatalf("Fold left %q in %.80q", r, s)
+			}
+		}
+		for _, w := range strings.Fields(s) {
+			words++
+			if c := Clean(w); c != w {
+				changedWords++
+				changed[w+" → "+c]++
+			}
+		}
+		for _, w := range strings.FieldsFunc(n, isWordSep) {
+			tokens++
+			if IsSyllable(w) {
+				syllables++
+			}
+		}
+	}
+	type variant struct {
+		s string
+		n int
+	}
+	var top []variant
+	for s, n := range changed {
+		top = append(top, variant{s, n})
+	}
+	sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n || top[i].n == top[j].n && top[i].s < top[j].s })
+	var b strings.Builder
+	for i, v := range top {
+		if i == 15 {
+			break
+		}
+		fmt.Fprintf(&b, " %s ×%d;", v.s, v.n)
+	}
+	t.Logf("%d texts, %d words, %d changed by Clean (%d distinct); most frequent:%s",
+		len(texts), words, changedWords, len(changed), b.String())
+	t.Logf("%d of %d letter/digit tokens (%.1f%%) are Vietnamese syllables", syllables, tokens,
+		100*float64(syllables)/float64(tokens))
+	if changedWords == 0 || syllables < tokens/2 {
+		t.Errorf("implausible corpus figures: %d words changed, %d/%d syllables", changedWords, syllables, tokens)
+	}
+}
