@@ -85,12 +85,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	} else {
-		fmt.Fprintf(stdout, "seen %d: new %d, updated %d, unchanged %d, not articles %d, skipped %d, duplicates %d; %.1fs (%.0f pages/s)\n",
-			sum.Seen, sum.New, sum.Updated, sum.Unchanged, sum.NotArticles, sum.Skipped, sum.Duplicates, sum.Seconds, sum.DocsPerSec)
+		fmt.Fprintf(stdout, "seen %d: new %d, updated %d, unchanged %d, not articles %d, skipped %d, failed %d, duplicates %d; %.1fs (%.0f pages/s)\n",
+			sum.Seen, sum.New, sum.Updated, sum.Unchanged, sum.NotArticles, sum.Skipped, sum.Failed, sum.Duplicates, sum.Seconds, sum.DocsPerSec)
 		for _, k := range sum.Reasons() {
-			fmt.Fprintf(stdout, "  skipped, %s: %d\n", k, sum.SkipReasons[k])
+			fmt.Fprintf(stdout, "  %s: %d\n", k, sum.SkipReasons[k])
 		}
-		if sum.Skipped+sum.NotArticles > 0 {
+		if sum.Skipped+sum.Failed+sum.NotArticles > 0 {
 			fmt.Fprintf(stdout, "report: %s\n", *reportPath)
 		}
 	}

@@ -36,6 +36,9 @@ type Article struct {
 // ErrEmpty reports an article with neither title nor body.
 var ErrEmpty = errors.New("article has neither title nor body")
 
+// ErrBadDate reports a date in a form ParseDate does not read.
+var ErrBadDate = errors.New("bad date")
+
 // Validate reports whether a is fit to index: it needs a title or a body.
 func (a *Article) Validate() error {
 	if strings.TrimSpace(a.Title) == "" && strings.TrimSpace(a.Body) == "" {
@@ -87,7 +90,7 @@ func ParseDate(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("date %q: want RFC 3339 or YYYY-MM-DD", s)
+	return time.Time{}, fmt.Errorf("%w %q: want RFC 3339 or YYYY-MM-DD", ErrBadDate, s)
 }
 
 // UnmarshalJSON reads the JSONL import format, where dates may be plain

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"runtime"
 	"sort"
@@ -51,7 +52,8 @@ type Summary struct {
 	Updated     int            `json:"updated"`
 	Unchanged   int            `json:"unchanged"` // pages or articles identical to what the index holds`
 	NotArticles int            `json:"not_articles"`
-	Skipped     int            `json:"skipped"`
+	Skipped     int            `json:"skipped"` // unusable pages: too large, binary, empty, not JSON, ...
+	Failed      int            `json:"failed"`  // pages that could not be read at all: permissions, corrupt archives`
 	SkipReasons map[string]int `json:"skipped_by_reason"`
 	Duplicates  int            `json:"duplicates"` // the same id twice in one run: the later page wins
 	Seconds     float64        `json:"seconds"`
@@ -62,7 +64,7 @@ type Summary struct {
 type ReportLine struct {
 	Name   string `json:"name"`
 	URL    string `json:"url,omitempty"`
-	Status string `json:"status"` // "not_article" or "skipped"
+	Status string `json:"status"` // "not_article", "skipped" or "failed"
 	Reason string `json:"reason"`
 }
 
@@ -197,12 +199,16 @@ func (w *writer) add(ctx context.Context, o outcome) error {
 		w.sum.Unchanged++
 		return nil
 	case o.report != nil:
-		if o.report.Status == "not_article" {
+		switch o.report.Status {
+		case "not_article":
 			w.sum.NotArticles++
 			if o.page != nil {
 				w.pages = append(w.pages, *o.page)
 			}
-		} else {
+		case "failed":
+			w.sum.Failed++
+			w.sum.SkipReasons[o.kind]++
+		default:
 			w.sum.Skipped++
 			w.sum.SkipReasons[o.kind]++
 		}
@@ -293,7 +299,11 @@ func process(it source.Item, st *State, force bool) outcome {
 		return outcome{kind: kind, report: &ReportLine{Name: it.Name, URL: it.URL, Status: "skipped", Reason: reason}}
 	}
 	if it.Err != nil {
-		return skip(reasonKey(it.Err), it.Err.Error())
+		o := skip(reasonKey(it.Err), it.Err.Error())
+		if o.kind == "unreadable" || o.kind == "permission_denied" {
+			o.report.Status = "failed"
+		}
+		return o
 	}
 	var a article.Article
 	var page *pageRecord
@@ -347,11 +357,17 @@ func reasonKey(err error) string {
 		{source.ErrTooLarge, "too_large"}, {source.ErrUnsafePath, "unsafe_path"},
 		{source.ErrOutsideRoots, "outside_roots"}, {extract.ErrTooLarge, "too_large"},
 		{extract.ErrBinary, "binary"}, {extract.ErrLegacyEncoding, "legacy_encoding"},
-		{extract.ErrParse, "unparsable"}, {article.ErrEmpty, "empty"},
+		{extract.ErrParse, "unparsable"}, {article.ErrEmpty, "empty"}, {article.ErrBadDate, "bad_date"},
+		{fs.ErrPermission, "permission_denied"},
 	} {
 		if errors.Is(err, k.err) {
 			return k.key
 		}
+	}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &se) || errors.As(err, &te) {
+		return "not_json"
 	}
 	return "unreadable"
 }

@@ -171,3 +171,26 @@ func TestMissingSourceFailsTheRun(t *testing.T) {
 		t.Errorf("err = %v; want one naming the missing source", err)
 	}
 }
+
+func TestBrokenFilesAreReportedAndTheRestImported(t *testing.T) {
+	b, st := openIndex(t)
+	dir := t.TempDir()
+	writeJSONL(t, filepath.Join(dir, "good.jsonl"), `{"id":"g1","title":"Tốt","body":"Nội dung."}`)
+	if err := os.WriteFile(filepath.Join(dir, "broken.tar.gz"), []byte("\x1f\x8b\x08\x00garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte("\x00\x01\x02\x03binary\x00\x00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var report bytes.Buffer
+	sum, err := Run(context.Background(), b, []string{dir}, Options{State: st, Report: &report})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 1 || sum.Failed != 1 || sum.Skipped != 1 || sum.SkipReasons["binary"] != 1 {
+		t.Errorf("summary %+v; want 1 new, the archive failed, the binary page skipped", sum)
+	}
+	if !strings.Contains(report.String(), `"status":"failed"`) || !strings.Contains(report.String(), "broken.tar.gz") {
+		t.Errorf("report: %s", report.String())
+	}
+}

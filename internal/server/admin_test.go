@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,3 +152,48 @@ func TestAdminImportAndReindexWhileSearching(t *testing.T) {
 		t.Errorf("missing job: %d", code)
 	}
 }
+
+func TestRateLimitAndNoSecretsInLogs(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := index.NewLive(b)
+	defer live.Close()
+	s := New(&search.Service{Backend: live}, Config{RateLimit: 5, Log: log, Admin: Admin{Token: "super-secret-token", Live: live}})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	codes := map[int]int{}
+	for i := 0; i < 8; i++ {
+		resp, err := http.Get(srv.URL + "/api/search?q=x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes[resp.StatusCode]++
+	}
+	if codes[200] != 5 || codes[429] != 3 {
+		t.Errorf("8 searches under a limit of 5/min: %v", codes)
+	}
+	adminDo(t, "GET", srv.URL+"/api/admin/imports", "super-secret-token", "")
+	adminDo(t, "GET", srv.URL+"/api/admin/imports?token=x", "wrong-token", "")
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), "super-secret-token") || strings.Contains(logs.String(), "wrong-token") {
+		t.Errorf("a token reached the logs:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"path":"/api/admin/imports"`) {
+		t.Errorf("admin requests are not in the access log:\n%s", logs.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
