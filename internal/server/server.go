@@ -57,6 +57,12 @@ func New(svc *search.Service, cfg Config) *Server {
 	adm := newAdmin(cfg.Admin, cfg.Log, cache.Changed)
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set(middleware.RequestIDHeader, middleware.GetReqID(r.Context()))
+			next.ServeHTTP(w, r)
+		})
+	})
 	r.Use(accessLog(cfg.Log))
 	r.Use(m.middleware)
 	r.Use(recoverJSON(cfg.Log))

@@ -221,6 +221,9 @@ func TestOperationalEndpoints(t *testing.T) {
 	}
 	// Revalidation: the same search with its ETag is a 304 with no body.
 	resp, _ = getBody(t, srv.URL+"/api/search?q=dan", nil)
+	if resp.Header.Get("X-Request-Id") == "" {
+		t.Error("no X-Request-Id on the answer")
+	}
 	tag := resp.Header.Get("ETag")
 	if tag == "" || resp.Header.Get("Cache-Control") == "" {
 		t.Fatalf("no ETag/Cache-Control on search: %v", resp.Header)
