@@ -132,6 +132,10 @@ func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
 	hash.DocValues = false
 	doc.AddFieldMappingsAt(fHash, hash)
 
+	// Bleve adds an "_all" composite field to every document unless a
+	// disabled "_all" sub-mapping says otherwise; ours would be empty but
+	// still cost a pass over every field at index time.
+	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	m.TypeMapping = map[string]*mapping.DocumentMapping{}
 	return m, nil

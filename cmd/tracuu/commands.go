@@ -32,6 +32,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dir := indexFlag(fl)
 	workers := fl.Int("workers", 0, "extract workers (default: number of CPUs)")
 	asJSON := fl.Bool("json", false, "print the summary as JSON")
+	batch := fl.Int("batch", 0, "articles per index write (default 2000)")
 	force := fl.Bool("force", false, "re-extract and rewrite pages even when unchanged since the last import")
 	reportPath := fl.String("report", "", "write skipped and failed pages as JSONL to this file (default: DIR/last-import-report.jsonl)")
 	srcs, err := parse(fl, args)
@@ -66,7 +67,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("report file: %w", err)
 	}
-	opts := importer.Options{Workers: *workers, Report: report, State: state, Force: *force,
+	opts := importer.Options{Workers: *workers, BatchSize: *batch, Report: report, State: state, Force: *force,
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	var bar *progress
 	if !*asJSON && isTerminal(stderr) {
