@@ -75,3 +75,18 @@ func TestWordsMatcher(t *testing.T) {
 		}
 	}
 }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Đảng ỦY Khối, Tiếng Việt":    "dang uy khoi, tieng viet",
+		"Thống kê truy cập":           "thong ke truy cap",
+		"ơ ư ă â ê ô đ Ơ Ư Ă Â Ê Ô Đ": "o u a a e o d o u a a e o d",
+		"Vie\u0302\u0323t":            "viet", // decomposed input
+		"Café Noël":                   "cafe noel",
+		"ASCII only":                  "ascii only",
+	} {
+		if got := fold(in); got != want {
+			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -102,13 +102,13 @@ func findContent(doc *html.Node, m *meta, vietnamese bool) *content {
 		if bl.linkRunes*2 > bl.runes {
 			continue
 		}
-		if isStopLine(bl.folded(), bl.runes) {
+		if bl.runes <= 60 && isStopLine(bl.folded(), bl.runes) {
 			if stopAt < 0 && len(kept) > 0 {
 				stopAt = len(kept)
 			}
 			continue
 		}
-		if furniture(bl) != "" || !vietnamese && creditLine.MatchString(bl.text) {
+		if furniture(bl) != "" || !vietnamese && strings.Contains(bl.text, ":") && creditLine.MatchString(bl.text) {
 			continue
 		}
 		if firstPara < 0 && bl.runes >= 80 {
@@ -155,9 +155,9 @@ func findContent(doc *html.Node, m *meta, vietnamese bool) *content {
 // rather than story text, or returns "" for story text.
 func furniture(bl *block) string {
 	switch {
-	case isBoilerLine(bl.folded(), bl.runes):
+	case bl.runes <= 90 && isBoilerLine(bl.folded(), bl.runes):
 		return "template label"
-	case isPromo(bl.folded(), bl.runes):
+	case bl.runes <= 250 && isPromo(bl.folded(), bl.runes):
 		return "promotion"
 	case bl.runes <= 100 && isDateLine(bl.text):
 		return "date line"
@@ -182,11 +182,21 @@ func (c *content) excludedBelow(n, r *html.Node) bool {
 // in which case the label was an inline box and the story goes on.
 func longAfter(bs []*block) bool {
 	for _, b := range bs {
-		if b.runes >= 150 && b.linkRunes*5 < b.runes && !datedLink.MatchString(b.text) {
+		if b.runes >= 150 && b.linkRunes*5 < b.runes && !endsWithDate(b.text) {
 			return true
 		}
 	}
 	return false
+}
+
+// endsWithDate reports text that ends with a numeric date, checking the
+// cheap necessary condition (a digit near the end) before the regexp.
+func endsWithDate(s string) bool {
+	tail := s[max(0, len(s)-8):]
+	if strings.IndexAny(tail, "0123456789") < 0 {
+		return false
+	}
+	return datedLink.MatchString(s[max(0, len(s)-40):])
 }
 
 // dropDatedLists removes runs of short lines ending in a date ("Hội nghị sơ
@@ -195,7 +205,7 @@ func dropDatedLists(bs []*block) []*block {
 	out := bs[:0:0]
 	for i := 0; i < len(bs); {
 		j := i
-		for j < len(bs) && bs[j].runes < 220 && datedLink.MatchString(bs[j].text) {
+		for j < len(bs) && bs[j].runes < 220 && endsWithDate(bs[j].text) {
 			j++
 		}
 		if j-i >= 2 || j == len(bs) && j > i && bs[i].linkRunes > 0 {
@@ -218,7 +228,7 @@ func trimTail(bs []*block) ([]*block, string) {
 	for len(bs) > 0 {
 		last := bs[len(bs)-1]
 		switch {
-		case sourceLine.MatchString(last.text) && last.runes <= 100:
+		case last.runes <= 100 && sourceLine.MatchString(last.text):
 			bs = bs[:len(bs)-1]
 		case author == "" && isPersonName(last.text) && len(bs) > 1:
 			author = strings.TrimRight(last.text, ". ")

@@ -44,3 +44,38 @@ func TestListingPages(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentUse checks that Extract keeps no shared state: the importer
+// runs it from a worker pool.
+func TestConcurrentUse(t *testing.T) {
+	pages := []string{listingPage(true), viPage(""), asWindows1252(viPage(""))}
+	want := make([]Result, len(pages))
+	for i, p := range pages {
+		r, err := Extract(Input{Body: []byte(p)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = r
+	}
+	errs := make(chan string, 64)
+	done := make(chan bool)
+	for w := 0; w < 8; w++ {
+		go func(w int) {
+			for k := 0; k < 20; k++ {
+				i := (w + k) % len(pages)
+				r, err := Extract(Input{Body: []byte(pages[i])})
+				if err != nil || r.Article.Body != want[i].Article.Body || r.Kind != want[i].Kind || r.Article.Title != want[i].Article.Title {
+					errs <- fmt.Sprintf("page %d differs under concurrency (err %v)", i, err)
+				}
+			}
+			done <- true
+		}(w)
+	}
+	for w := 0; w < 8; w++ {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}

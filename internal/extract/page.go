@@ -76,8 +76,9 @@ func extractDoc(doc *html.Node, inURL string) Result {
 		}
 	}
 	paras := make([]string, 0, len(c.paras))
+	titleRunes, titleFold := runeLen(a.Title), fold(a.Title)
 	for _, p := range c.paras {
-		if a.Title != "" && p.runes < 300 && fold(p.text) == fold(a.Title) {
+		if a.Title != "" && p.runes == titleRunes && p.folded() == titleFold {
 			continue
 		}
 		paras = append(paras, p.text)
@@ -252,10 +253,18 @@ func chooseTitle(m *meta, c *content, site string) string {
 	}
 	// A metadata title that the page also shows as a line of its own is
 	// the story's; one that does not may be a site-wide slogan.
+	// Only blocks as long as some candidate can match it (folding keeps
+	// the number of characters of NFC text), which spares folding the rest.
+	lengths := map[int]bool{}
+	for _, mt := range metaTitles {
+		for _, p := range titlePrefixes(clean(mt)) {
+			lengths[runeLen(p)] = true
+		}
+	}
 	shown := make(map[string]bool)
 	for _, bl := range c.blocks {
-		if bl.runes <= 300 {
-			shown[fold(bl.text)] = true
+		if bl.runes <= 300 && lengths[bl.runes] {
+			shown[bl.folded()] = true
 		}
 	}
 	first := ""
@@ -468,9 +477,9 @@ func chooseDates(m *meta, c *content, title, urls string) (pub, upd time.Time, r
 	// first paragraph (or just after); dates elsewhere belong to other
 	// stories' links, sidebars and footers.
 	titleIdx := -1
-	ft := fold(title)
+	ft, titleLen := fold(title), runeLen(title)
 	for _, bl := range c.blocks {
-		if bl.runes <= 300 && (bl.heading == 1 || ft != "" && fold(bl.text) == ft) {
+		if bl.runes <= 300 && (bl.heading == 1 || ft != "" && bl.runes == titleLen && bl.folded() == ft) {
 			titleIdx = bl.index
 			break
 		}
@@ -570,11 +579,20 @@ func inLogo(n *html.Node) bool {
 // shownPrefix returns the longest leading part of a title, cut at a
 // separator, that the page shows as a line of its own.
 func shownPrefix(t string, shown map[string]bool) string {
-	for end := len(t); end > 0; {
-		p := strings.TrimSpace(t[:end])
+	for _, p := range titlePrefixes(t) {
 		if runeLen(p) >= 8 && shown[fold(p)] {
 			return p
 		}
+	}
+	return ""
+}
+
+// titlePrefixes lists t and its leading parts cut at title separators,
+// longest first.
+func titlePrefixes(t string) []string {
+	var out []string
+	for end := len(t); end > 0; {
+		out = append(out, strings.TrimSpace(t[:end]))
 		next := -1
 		for _, sep := range titleSeps {
 			if i := strings.LastIndex(t[:end], sep); i > next {
@@ -582,9 +600,9 @@ func shownPrefix(t string, shown map[string]bool) string {
 			}
 		}
 		if next <= 0 {
-			return ""
+			break
 		}
 		end = next
 	}
-	return ""
+	return out
 }
