@@ -77,6 +77,7 @@ type outcome struct {
 	sim       uint64      // near-duplicate fingerprint of art, when hasSim
 	hasSim    bool
 	unchanged bool // the page's bytes are those of an earlier run
+	seq       int  // position of the item in the sources
 }
 
 // Run imports every source into b. It returns the summary and a non-nil
@@ -99,16 +100,24 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	items := make(chan source.Item, opts.Workers*2)
+	// Items carry their position in the sources, so that when one id turns
+	// up twice the later one wins whichever worker finished first.
+	type seqItem struct {
+		it  source.Item
+		seq int
+	}
+	items := make(chan seqItem, opts.Workers*2)
 	outcomes := make(chan outcome, opts.Workers*2)
 
 	var walkErr error
 	go func() {
 		defer close(items)
+		seq := 0
 		for _, p := range paths {
 			err := source.Walk(ctx, p, opts.Source, func(it source.Item) error {
+				seq++
 				select {
-				case items <- it:
+				case items <- seqItem{it, seq}:
 					return nil
 				case <-ctx.Done():
 					return ctx.Err()
@@ -127,9 +136,11 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for it := range items {
+			for si := range items {
+				o := process(si.it, opts.State, opts.Force)
+				o.seq = si.seq
 				select {
-				case outcomes <- process(it, opts.State, opts.Force):
+				case outcomes <- o:
 				case <-ctx.Done():
 					return
 				}
@@ -138,7 +149,7 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 	}
 	go func() { wg.Wait(); close(outcomes) }()
 
-	w := &writer{b: b, opts: opts, start: start, sims: dedup.NewIndex(), batch: map[string]*outcome{},
+	w := &writer{b: b, opts: opts, start: start, sims: dedup.NewIndex(), batch: map[string]*outcome{}, latest: map[string]int{},
 		sum: Summary{SkipReasons: map[string]int{}}}
 	if opts.State != nil && !opts.Force {
 		if _, err := opts.State.loadSims(w.sims); err != nil {
@@ -187,9 +198,10 @@ type writer struct {
 	report *json.Encoder
 	sims   *dedup.Index
 
-	batch map[string]*outcome // by article id: the last page with an id wins
-	order []string
-	pages []pageRecord // pages seen in this batch that made no article to write
+	batch  map[string]*outcome // by article id: the last page with an id wins
+	latest map[string]int      // article id → source position of the version kept
+	order  []string
+	pages  []pageRecord // pages seen in this batch that made no article to write
 }
 
 func (w *writer) add(ctx context.Context, o outcome) error {
@@ -223,9 +235,14 @@ func (w *writer) add(ctx context.Context, o outcome) error {
 		return nil
 	}
 	id := o.art.ID
-	if _, dup := w.batch[id]; dup {
+	if prev, dup := w.latest[id]; dup {
 		w.sum.Duplicates++
-	} else {
+		if prev > o.seq {
+			return nil // a later copy in the sources already won
+		}
+	}
+	w.latest[id] = o.seq
+	if _, queued := w.batch[id]; !queued {
 		w.order = append(w.order, id)
 	}
 	w.batch[id] = &o
