@@ -51,3 +51,29 @@ fuzz:
 		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); \
 	done
+
+# Performance as reproducible numbers (cmd/tracuu-bench): imports the news
+# corpus into tracuu and into Bleve's default mapping in the same run, then
+# replays a fixed query mix in process and over HTTP; prints one table and
+# writes bench.json. A full 100k run takes ~10-15 minutes on 2 cores.
+# BENCH_FLAGS adds flags, e.g. make bench BENCH_FLAGS="--quick" (10k articles)
+# or BENCH_FLAGS="--docs 20000 --cpuprofile import.pprof".
+.PHONY: bench bench-import bench-query load
+BENCH_CORPUS ?= ../shared/corpus/vi-news
+BENCH_FLAGS ?=
+bench:
+	$(GO) run ./cmd/tracuu-bench --corpus $(BENCH_CORPUS) --out bench.json $(BENCH_FLAGS)
+
+# Import figures only: rate, peak RSS, size, re-import (both engines).
+bench-import:
+	$(GO) run ./cmd/tracuu-bench --corpus $(BENCH_CORPUS) --out bench-import.json --no-queries $(BENCH_FLAGS)
+
+# Query figures: imports without the re-import, then the query phases.
+bench-query:
+	$(GO) run ./cmd/tracuu-bench --corpus $(BENCH_CORPUS) --out bench-query.json --no-reimport $(BENCH_FLAGS)
+
+# A bounded load test (30 s, 8 clients: search, facets, suggest, export)
+# while the admin API imports; exits non-zero on any 5xx or error.
+LOAD_FLAGS ?=
+load:
+	$(GO) run ./cmd/tracuu-bench load --corpus $(BENCH_CORPUS) --out load.json $(LOAD_FLAGS)
