@@ -239,6 +239,7 @@ func document(a *article.Article) (map[string]interface{}, error) {
 		fBody: text, fBodyFolded: text,
 		fSource: string(src),
 		fHash:   a.ContentHash(),
+		fUID:    a.ID,
 	}
 	if clean.Site != "" {
 		doc[FieldSite] = clean.Site

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"time"
@@ -30,15 +31,20 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 		// is still full in all but the most duplicated result lists.
 		size, offset = min(collapseWindow, (req.Offset+req.Size)*5+20), 0
 	}
+	after, err := parseAfter(req)
+	if err != nil {
+		return Result{}, err
+	}
+	if after != nil {
+		// Ties already shown come back and are dropped below.
+		size += len(after.shown)
+	}
 	main := bleve.NewSearchRequestOptions(b.filtered(q, req, ""), size, offset, false)
 	main.Fields = []string{fSource}
 	main.SortByCustom(sortOrder(req.Sort))
-	if len(req.After) > 0 {
-		if len(req.After) != len(main.Sort) {
-			return Result{}, fmt.Errorf("%w: cursor does not fit this sort order", ErrBadRequest)
-		}
+	if after != nil {
 		main.From = 0
-		main.SearchAfter = req.After
+		main.SearchAfter = after.key
 	}
 	var separate []string
 	for _, f := range req.Facets {
@@ -64,8 +70,15 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 			return Result{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
 		}
 		a.ID = h.ID
-		out.Hits = append(out.Hits, Hit{Article: a, Score: h.Score, SortKey: sortKey(h)})
+		if after != nil && after.shown[h.ID] && h.Score == after.score {
+			continue // a tie shown on an earlier page
+		}
+		out.Hits = append(out.Hits, Hit{Article: a, Score: h.Score, SortKey: h.Sort})
 	}
+	if after != nil && !req.Collapse && len(out.Hits) > req.Size {
+		out.Hits = out.Hits[:req.Size]
+	}
+	setSortKeys(req.Sort, after, out.Hits)
 	if req.Collapse {
 		if err := b.collapse(ctx, q, req, &out); err != nil {
 			return Result{}, err
@@ -87,17 +100,76 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	return out, nil
 }
 
-// sortKey is the hit's position in the sort order, as Bleve's SearchAfter
-// takes it back: Bleve reports a score sort as the literal "_score", but
-// pages after it only with the score itself.
-func sortKey(h *search.DocumentMatch) []string {
-	key := append([]string(nil), h.Sort...)
-	for i, v := range key {
-		if v == "_score" {
-			key[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
-		}
+// A relevance sort is by score alone: a tie-break on the id makes Bleve
+// load a sort value for every matching document, which tripled the cost of
+// common-word queries. Ties keep Bleve's internal order, which is stable
+// for an index snapshot, so pages by offset are consistent; a cursor
+// carries the score of the last hit and the ids of the hits shown with
+// exactly that score, which the next page drops when Bleve returns them
+// again. Date sorts need a value per hit anyway and keep the id tie-break.
+
+// maxTies bounds the ids a relevance cursor carries.
+const maxTies = 200
+
+// MaxCursorKey is the longest sort key a cursor may carry.
+const MaxCursorKey = maxTies + 1
+
+// cursorAfter is a decoded cursor.
+type cursorAfter struct {
+	key   []string        // what Bleve's SearchAfter takes
+	score float64         // relevance: the score of the last hit shown
+	shown map[string]bool // relevance: ids shown with exactly that score
+}
+
+func parseAfter(req Request) (*cursorAfter, error) {
+	if len(req.After) == 0 {
+		return nil, nil
 	}
-	return key
+	bad := fmt.Errorf("%w: cursor does not fit this sort order", ErrBadRequest)
+	if req.Sort != SortRelevance {
+		if len(req.After) != len(sortOrder(req.Sort)) {
+			return nil, bad
+		}
+		return &cursorAfter{key: req.After}, nil
+	}
+	score, err := strconv.ParseFloat(req.After[0], 64)
+	if err != nil || len(req.After) > maxTies+1 {
+		return nil, bad
+	}
+	// Bleve's SearchAfter skips hits whose sort values equal the cursor's;
+	// asking for what comes after the next float up keeps the ties, and
+	// the ones already shown are dropped by id.
+	up := strconv.FormatFloat(math.Nextafter(score, math.Inf(1)), 'g', -1, 64)
+	c := &cursorAfter{key: []string{up}, score: score, shown: map[string]bool{}}
+	for _, id := range req.After[1:] {
+		c.shown[id] = true
+	}
+	return c, nil
+}
+
+// setSortKeys gives each hit the cursor that pages after it.
+func setSortKeys(s Sort, after *cursorAfter, hits []Hit) {
+	if s != SortRelevance {
+		return // Bleve's sort values are the key as they are
+	}
+	for i := range hits {
+		score := hits[i].Score
+		key := []string{strconv.FormatFloat(score, 'g', -1, 64)}
+		if after != nil && after.score == score {
+			for id := range after.shown {
+				key = append(key, id)
+			}
+		}
+		for j := 0; j <= i; j++ {
+			if hits[j].Score == score {
+				key = append(key, hits[j].Article.ID)
+			}
+		}
+		if len(key) > maxTies+1 {
+			key = append(key[:1], key[len(key)-maxTies:]...)
+		}
+		hits[i].SortKey = key
+	}
 }
 
 // collapseWindow bounds the hits a collapsed search looks through.
@@ -195,7 +267,11 @@ func (b *Bleve) clustersBefore(ctx context.Context, q query.Query, req Request, 
 	sr := bleve.NewSearchRequestOptions(b.filtered(q, creq, ""), priorLimit, 0, false)
 	sr.Fields = []string{fSource}
 	sr.SortByCustom(sortOrder(req.Sort))
-	sr.SearchBefore = req.After
+	after, err := parseAfter(req)
+	if err != nil {
+		return nil, err
+	}
+	sr.SearchBefore = after.key
 	res, err := b.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("search: clusters before cursor: %w", err)
@@ -206,10 +282,17 @@ func (b *Bleve) clustersBefore(ctx context.Context, q query.Query, req Request, 
 			prior[a.Cluster] = true
 		}
 	}
-	// The cursor's own article (its id ends every sort key) was on the
-	// previous page too; SearchBefore leaves it out.
-	if a, ok, err := b.Get(ctx, req.After[len(req.After)-1]); err == nil && ok && a.Cluster != "" {
-		prior[a.Cluster] = true
+	// The cursor's own article (its id ends every sort key), and for a
+	// relevance cursor the ties shown with it, were on earlier pages too;
+	// SearchBefore leaves them out.
+	ids := []string{req.After[len(req.After)-1]}
+	for id := range after.shown {
+		ids = append(ids, id)
+	}
+	for _, id := range ids {
+		if a, ok, err := b.Get(ctx, id); err == nil && ok && a.Cluster != "" {
+			prior[a.Cluster] = true
+		}
 	}
 	return prior, nil
 }
@@ -229,15 +312,20 @@ func facetValues(name string, fr *search.FacetResult) []FacetValue {
 	return out
 }
 
+// fUID holds each article's id as a keyword doc value, to break ties in
+// sorts without Bleve's _id sort, which loads the stored id of every
+// matching document.
+const fUID = "uid"
+
 func sortOrder(s Sort) search.SortOrder {
-	id := &search.SortDocID{}
+	id := &search.SortField{Field: fUID, Type: search.SortFieldAsString}
 	switch s {
 	case SortNewest:
 		return search.SortOrder{&search.SortField{Field: fPublished, Desc: true, Missing: search.SortFieldMissingLast}, id}
 	case SortOldest:
 		return search.SortOrder{&search.SortField{Field: fPublished, Missing: search.SortFieldMissingLast}, id}
 	default:
-		return search.SortOrder{&search.SortScore{Desc: true}, id}
+		return search.SortOrder{&search.SortScore{Desc: true}}
 	}
 }
 

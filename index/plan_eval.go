@@ -15,7 +15,7 @@ import (
 // brings (ranking). The zero Variant is the product schema.
 type Variant struct {
 	NoPairs         bool   // leave out the pair fields
-	ExactPairs      bool   // canonical pair fields besides the folded ones
+	NoExactPairs    bool   // leave out the canonical pair fields (folded ones only)
 	NoPairPositions bool   // pair fields without positions
 	WordPositions   bool   // positions on the word fields
 	Scoring         string // "bm25" or "tf-idf"; "" keeps the product's
@@ -24,7 +24,7 @@ type Variant struct {
 func (v Variant) schema() schema {
 	sc := defaultSchema
 	sc.pairs = !v.NoPairs
-	sc.exactPairs = v.ExactPairs
+	sc.exactPairs = sc.exactPairs && !v.NoExactPairs
 	sc.pairVectors = !v.NoPairPositions
 	sc.wordVectors = v.WordPositions
 	if v.Scoring != "" {

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -334,6 +335,47 @@ func Run(t *testing.T, open func(t *testing.T) index.Backend) {
 		got := ids(t, "", func(r *index.Request) { r.Filters = map[string][]string{index.FieldCluster: {"kdemo"}} })
 		if !slices.Equal(sorted(got), []string{"a01", "a07"}) {
 			t.Errorf("cluster=kdemo lists %v", got)
+		}
+	})
+
+	t.Run("cursors visit tied scores once", func(t *testing.T) {
+		var twins []article.Article
+		for i := range 7 {
+			twins = append(twins, article.Article{ID: fmt.Sprintf("tie%d", i), Title: "Sếu đầu đỏ", Body: "Sếu đầu đỏ trở về Tràm Chim."})
+		}
+		if err := b.Upsert(ctx, twins...); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			for _, a := range twins {
+				b.Delete(ctx, a.ID)
+			}
+		}()
+		q, _ := search.Parse("sếu đầu đỏ")
+		for _, s := range []index.Sort{index.SortRelevance, index.SortNewest} {
+			seen := map[string]int{}
+			req := index.Request{Query: q, Size: 3, Sort: s}
+			for i := 0; i < 10; i++ {
+				res, err := b.Search(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range res.Hits {
+					seen[h.Article.ID]++
+				}
+				if len(res.Hits) < req.Size {
+					break
+				}
+				req.After = res.Hits[len(res.Hits)-1].SortKey
+			}
+			if len(seen) != 7 {
+				t.Errorf("sort %d: walked %d of 7 tied articles: %v", s, len(seen), seen)
+			}
+			for id, n := range seen {
+				if n != 1 {
+					t.Errorf("sort %d: %s seen %d times", s, id, n)
+				}
+			}
 		}
 	})
 

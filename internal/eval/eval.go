@@ -152,8 +152,8 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 		}{
 			{"tracuu, tf-idf scoring", index.Variant{Scoring: "tf-idf"}, true},
 			{"tracuu without pair fields (positions on words)", index.Variant{NoPairs: true, WordPositions: true}, false},
-			{"tracuu, folded pairs without positions", index.Variant{NoPairPositions: true}, false},
-			{"tracuu, canonical and folded pairs", index.Variant{ExactPairs: true}, false},
+			{"tracuu, pairs without positions", index.Variant{NoPairPositions: true}, false},
+			{"tracuu, folded pairs only", index.Variant{NoExactPairs: true}, false},
 		} {
 			b, fig, err := build(ctx, cfg, v.name, arts, v.v)
 			if err != nil {

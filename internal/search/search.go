@@ -130,7 +130,7 @@ func decodeCursor(s string) (cursor, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
-	if err != nil || len(c.Key) == 0 || len(c.Key) > 4 || c.Sort < index.SortRelevance || c.Sort > index.SortOldest {
+	if err != nil || len(c.Key) == 0 || len(c.Key) > index.MaxCursorKey || c.Sort < index.SortRelevance || c.Sort > index.SortOldest {
 		return c, &ParamError{Param: "after", Msg: "not a cursor from this API (pass the \"next\" value of the previous answer)"}
 	}
 	return c, nil
