@@ -411,5 +411,29 @@ func (b *Bleve) translateBool(q Bool) (query.Query, error) {
 	case len(q.Must) == 0 && len(q.Should) == 0:
 		bq.AddMust(bleve.NewMatchAllQuery())
 	}
+	if q.Boost > 0 && q.Boost != 1 {
+		scaleBoost(bq, q.Boost)
+	}
 	return bq, nil
+}
+
+// scaleBoost multiplies the boosts of every scoring leaf under q by m:
+// Bleve ignores the boost of boolean, conjunction and disjunction queries,
+// so a clause's weight has to reach its leaves.
+func scaleBoost(q query.Query, m float64) {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		scaleBoost(q.Must, m)
+		scaleBoost(q.Should, m)
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			scaleBoost(c, m)
+		}
+	case *query.DisjunctionQuery:
+		for _, d := range q.Disjuncts {
+			scaleBoost(d, m)
+		}
+	case query.BoostableQuery:
+		q.SetBoost(q.Boost() * m)
+	}
 }

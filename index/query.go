@@ -29,6 +29,7 @@ type Bool struct {
 	Must   []Query
 	Should []Query
 	Not    []Query
+	Boost  float64 // weight of this clause's score; 0 means 1
 }
 
 // MatchAll matches every article.

@@ -9,6 +9,12 @@ import (
 	"github.com/tracuu/tracuu/index"
 )
 
+// titleAllBoost weighs the clause "every word in the title". On 10,000
+// articles (make eval) it lifted scattered-title-word queries from MRR@10
+// 0.54 to 0.69 for 0.01 less on accented body spans; 0.3 gained half as
+// much, 3.0 little more at twice the loss.
+const titleAllBoost = 1.0
+
 // Limits on what one query may ask of the engine.
 const (
 	MaxQueryBytes = 1000 // longer queries are refused, not truncated
@@ -225,6 +231,15 @@ func (p *parser) and() (index.Query, error) {
 	if len(plain) > 1 {
 		// Documents with the words side by side, in order, rank first.
 		b.Should = append(b.Should, index.Phrase{Text: strings.Join(plain, " ")})
+		// An article whose title holds every word ranks high even when the
+		// words are apart there. It is a clause of its own, outside b:
+		// Bleve scales a disjunction by the share of its clauses that match,
+		// so a second Should beside the phrase would halve its reward.
+		inTitle := index.Bool{Boost: titleAllBoost}
+		for _, w := range plain {
+			inTitle.Must = append(inTitle.Must, index.Term{Field: index.FieldTitle, Text: w})
+		}
+		return index.Bool{Must: []index.Query{b}, Should: []index.Query{inTitle}}, nil
 	}
 	if len(b.Must) == 1 && len(b.Not) == 0 && len(b.Should) == 0 {
 		return b.Must[0], nil

@@ -17,10 +17,7 @@ func TestParse(t *testing.T) {
 		{"", index.MatchAll{}},
 		{"   ", index.MatchAll{}},
 		{"dân", index.Term{Text: "dân"}},
-		{"quy che", index.Bool{
-			Must:   []index.Query{index.Term{Text: "quy"}, index.Term{Text: "che"}},
-			Should: []index.Query{index.Phrase{Text: "quy che"}},
-		}},
+		{"quy che", planned("quy", "che")},
 		{`"quy chế dân chủ"`, index.Phrase{Text: "quy chế dân chủ"}},
 		{"dân -chủ", index.Bool{Must: []index.Query{index.Term{Text: "dân"}}, Not: []index.Query{index.Term{Text: "chủ"}}}},
 		{"-chủ", index.Bool{Not: []index.Query{index.Term{Text: "chủ"}}}},
@@ -35,9 +32,15 @@ func TestParse(t *testing.T) {
 		{"Covid-19", index.Phrase{Text: "Covid-19"}},
 		{"04/2015/NĐ-CP", index.Phrase{Text: "04/2015/NĐ-CP"}},
 		{"http://x.vn/a", index.Phrase{Text: "http://x.vn/a"}},
-		{"or and", index.Bool{ // lower-case "or" is a word
-			Must:   []index.Query{index.Term{Text: "or"}, index.Term{Text: "and"}},
-			Should: []index.Query{index.Phrase{Text: "or and"}},
+		{"or and", planned("or", "and")}, // lower-case "or" is a word
+		{"quy che -x", index.Bool{
+			Must: []index.Query{index.Bool{
+				Must:   []index.Query{index.Term{Text: "quy"}, index.Term{Text: "che"}},
+				Should: []index.Query{index.Phrase{Text: "quy che"}},
+				Not:    []index.Query{index.Term{Text: "x"}},
+			}},
+			Should: []index.Query{index.Bool{Boost: titleAllBoost, Must: []index.Query{
+				index.Term{Field: "title", Text: "quy"}, index.Term{Field: "title", Text: "che"}}}},
 		}},
 	} {
 		got, err := Parse(tc.in)
@@ -48,6 +51,20 @@ func TestParse(t *testing.T) {
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Parse(%q) =\n %#v\nwant\n %#v", tc.in, got, tc.want)
 		}
+	}
+}
+
+// planned is the plan of plain words: all required, adjacency rewarded,
+// and a separate reward for a title holding them all.
+func planned(words ...string) index.Query {
+	var must, title []index.Query
+	for _, w := range words {
+		must = append(must, index.Term{Text: w})
+		title = append(title, index.Term{Field: "title", Text: w})
+	}
+	return index.Bool{
+		Must:   []index.Query{index.Bool{Must: must, Should: []index.Query{index.Phrase{Text: strings.Join(words, " ")}}}},
+		Should: []index.Query{index.Bool{Must: title, Boost: titleAllBoost}},
 	}
 }
 
