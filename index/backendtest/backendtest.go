@@ -379,6 +379,32 @@ func Run(t *testing.T, open func(t *testing.T) index.Backend) {
 		}
 	})
 
+	t.Run("facet values are one bucket whatever the tone placement", func(t *testing.T) {
+		extra := []article.Article{
+			{ID: "hb1", Title: "Tin Hòa Bình", Body: "Một.", Section: "Hòa Bình", Author: "Lê Thị Thuỷ"},
+			{ID: "hb2", Title: "Tin Hoà Bình", Body: "Hai.", Section: "Hoà Bình", Author: "Lê Thị Thủy"},
+			{ID: "hb3", Title: "Tin Hoà Bình", Body: "Ba.", Section: "Hoà Bình ", Author: "Lê  Thị Thủy"},
+		}
+		if err := b.Upsert(ctx, extra...); err != nil {
+			t.Fatal(err)
+		}
+		defer b.Delete(ctx, "hb1", "hb2", "hb3")
+		q, _ := search.Parse("tin")
+		res, err := b.Search(ctx, index.Request{Query: q, Size: 0, Facets: []string{index.FieldSection, index.FieldAuthor}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{index.FieldSection, index.FieldAuthor} {
+			if len(res.Facets[f]) != 1 || res.Facets[f][0].Count != 3 {
+				t.Errorf("%s facet = %v; want one bucket of 3", f, res.Facets[f])
+			}
+		}
+		got := ids(t, "", func(r *index.Request) { r.Filters = map[string][]string{index.FieldSection: {"Hoà Bình"}} })
+		if len(got) != 3 {
+			t.Errorf("section=Hoà Bình matched %v; want all three spellings", got)
+		}
+	})
+
 	t.Run("get and delete", func(t *testing.T) {
 		a, ok, err := b.Get(ctx, "a08")
 		if err != nil || !ok || a.Title != "Thủy điện Hòa Bình xả lũ" || a.Author != "Dương Quang Chí" {
