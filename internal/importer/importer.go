@@ -97,6 +97,7 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	start := time.Now()
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -151,7 +152,8 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 
 	w := &writer{b: b, opts: opts, start: start, sims: dedup.NewIndex(), batch: map[string]*outcome{}, latest: map[string]int{},
 		sum: Summary{SkipReasons: map[string]int{}}}
-	if opts.State != nil && !opts.Force {
+	if opts.State != nil {
+		// Even a forced run keeps the clusters of articles it does not see.
 		if _, err := opts.State.loadSims(w.sims); err != nil {
 			cancel()
 			for range outcomes {
@@ -185,6 +187,10 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 		return sum, writeErr
 	case walkErr != nil:
 		return sum, walkErr
+	case parent.Err() != nil:
+		// Interrupted after the walk: workers dropped what they had not
+		// started, so the run is not complete even though nothing failed.
+		return sum, fmt.Errorf("import: %w", parent.Err())
 	}
 	return sum, nil
 }
