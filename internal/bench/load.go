@@ -381,7 +381,7 @@ func waitJob(ctx context.Context, hc *http.Client, base, token string, job LoadJ
 		if j.Summary != nil {
 			job.Indexed = j.Summary.Indexed
 		}
-		if j.Status != "running" {
+		if j.Status != "running" && j.Status != "queued" {
 			if j.Status == "failed" {
 				return job, fmt.Errorf("admin job %s failed: %s", job.ID, j.Error)
 			}

@@ -173,7 +173,7 @@ func (a *admin) startReindex(w http.ResponseWriter, r *http.Request) {
 func (a *admin) start(kind string, srcs []string, fn func(context.Context, *Job) error) Job {
 	a.mu.Lock()
 	a.nextID++
-	job := &Job{ID: strconv.Itoa(a.nextID), Kind: kind, Sources: srcs, Status: "running", Started: time.Now()}
+	job := &Job{ID: strconv.Itoa(a.nextID), Kind: kind, Sources: srcs, Status: "queued", Started: time.Now()}
 	a.jobs[job.ID] = job
 	snapshot := *job
 	a.mu.Unlock()
@@ -182,6 +182,9 @@ func (a *admin) start(kind string, srcs []string, fn func(context.Context, *Job)
 		defer a.wg.Done()
 		a.run.Lock()
 		defer a.run.Unlock()
+		a.mu.Lock()
+		job.Status, job.Started = "running", time.Now()
+		a.mu.Unlock()
 		err := fn(a.ctx, job)
 		a.mu.Lock()
 		defer a.mu.Unlock()

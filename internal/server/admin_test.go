@@ -56,7 +56,7 @@ func waitJob(t *testing.T, base, token, id string) map[string]any {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		_, job, _ := adminDo(t, "GET", base+"/api/admin/imports/"+id, token, "")
-		if job["status"] != "running" {
+		if job["status"] != "running" && job["status"] != "queued" {
 			return job
 		}
 		time.Sleep(20 * time.Millisecond)
