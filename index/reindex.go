@@ -25,7 +25,8 @@ type ReindexStats struct {
 }
 
 // keepFiles are our own files in a version directory that a rebuild
-// carries over: they describe the articles, which do not change.
+// carries over: they describe the articles, which do not change. (The
+// importer's state file; importer.StateFile names it from above.)
 var keepFiles = []string{"import-state.bolt"}
 
 // Rebuild writes every stored article of src into a new version of src's

@@ -55,7 +55,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer b.Close()
-	state, err := importer.OpenState(filepath.Join(b.Dir(), "import-state.bolt"))
+	state, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
 	if err != nil {
 		return err
 	}

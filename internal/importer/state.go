@@ -21,6 +21,10 @@ type State struct {
 	db *bolt.DB
 }
 
+// StateFile is the name of the state file inside an index version
+// directory (index.Rebuild carries it over to the new version).
+const StateFile = "import-state.bolt"
+
 var (
 	bucketPages = []byte("pages") // page key → raw hash (16 bytes) + article id
 	bucketSims  = []byte("sims")  // article id → simhash (8 bytes) + cluster key

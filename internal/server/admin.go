@@ -31,9 +31,6 @@ type Admin struct {
 	Live  *index.Live // the served index
 }
 
-// StateFile is the importer's state file inside an index version.
-const StateFile = "import-state.bolt"
-
 // maxAdminBody bounds admin request bodies: they hold a few paths.
 const maxAdminBody = 64 << 10
 
@@ -206,7 +203,7 @@ func (a *admin) start(kind string, srcs []string, fn func(context.Context, *Job)
 
 func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bool) error {
 	b := a.cfg.Live.Current()
-	st, err := importer.OpenState(filepath.Join(b.Dir(), StateFile))
+	st, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
 	if err != nil {
 		return err
 	}
