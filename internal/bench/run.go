@@ -341,7 +341,7 @@ func profileImport(ctx context.Context, dir, src, out string) error {
 		return err
 	}
 	defer b.Close()
-	st, err := importer.OpenState(filepath.Join(b.Dir(), "import-state.bolt"))
+	st, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
 	if err != nil {
 		return err
 	}
