@@ -70,7 +70,8 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 			return Result{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
 		}
 		a.ID = h.ID
-		if after != nil && after.shown[h.ID] && h.Score == after.score {
+		if after != nil && after.shown[h.ID] {
+			after.seenAt[h.ID] = h.Score
 			continue // a tie shown on an earlier page
 		}
 		out.Hits = append(out.Hits, Hit{Article: a, Score: h.Score, SortKey: h.Sort})
@@ -108,6 +109,11 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 // exactly that score, which the next page drops when Bleve returns them
 // again. Date sorts need a value per hit anyway and keep the id tie-break.
 
+// tieSlack is how far apart two scores may be and still count as tied.
+func tieSlack(s float64) float64 { return math.Max(math.Abs(s)*1e-9, 1e-12) }
+
+func tied(a, b float64) bool { return math.Abs(a-b) <= tieSlack(math.Max(math.Abs(a), math.Abs(b))) }
+
 // maxTies bounds the ids a relevance cursor carries.
 const maxTies = 200
 
@@ -119,6 +125,9 @@ type cursorAfter struct {
 	key   []string        // what Bleve's SearchAfter takes
 	score float64         // relevance: the score of the last hit shown
 	shown map[string]bool // relevance: ids shown with exactly that score
+	// seenAt holds the scores the shown ids came back with this time:
+	// merges shift scores, so an id shown before can still lie ahead.
+	seenAt map[string]float64
 }
 
 func parseAfter(req Request) (*cursorAfter, error) {
@@ -137,10 +146,12 @@ func parseAfter(req Request) (*cursorAfter, error) {
 		return nil, bad
 	}
 	// Bleve's SearchAfter skips hits whose sort values equal the cursor's;
-	// asking for what comes after the next float up keeps the ties, and
-	// the ones already shown are dropped by id.
-	up := strconv.FormatFloat(math.Nextafter(score, math.Inf(1)), 'g', -1, 64)
-	c := &cursorAfter{key: []string{up}, score: score, shown: map[string]bool{}}
+	// asking for what comes after a score a hair higher keeps the ties, and
+	// the ones already shown are dropped by id. The hair is relative, not
+	// one float step: a background merge that purges deleted documents
+	// shifts BM25 statistics, and with them every score, by a few ulps.
+	up := strconv.FormatFloat(score+tieSlack(score), 'g', -1, 64)
+	c := &cursorAfter{key: []string{up}, score: score, shown: map[string]bool{}, seenAt: map[string]float64{}}
 	for _, id := range req.After[1:] {
 		c.shown[id] = true
 	}
@@ -155,13 +166,17 @@ func setSortKeys(s Sort, after *cursorAfter, hits []Hit) {
 	for i := range hits {
 		score := hits[i].Score
 		key := []string{strconv.FormatFloat(score, 'g', -1, 64)}
-		if after != nil && after.score == score {
+		if after != nil {
+			// Keep every id shown before that may still come after this
+			// hit: those not seen this time, or seen at or below its score.
 			for id := range after.shown {
-				key = append(key, id)
+				if at, ok := after.seenAt[id]; !ok || at <= score+tieSlack(score) {
+					key = append(key, id)
+				}
 			}
 		}
 		for j := 0; j <= i; j++ {
-			if hits[j].Score == score {
+			if tied(hits[j].Score, score) {
 				key = append(key, hits[j].Article.ID)
 			}
 		}

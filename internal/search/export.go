@@ -25,9 +25,9 @@ const (
 // CSVHeader is the first row of a CSV export.
 var CSVHeader = []string{"id", "url", "title", "published", "site", "section", "author", "lead", "body"}
 
-// Export writes every match of p to w, in p's sort order, walking the
-// engine with cursors so that memory does not grow with the result. It
-// returns how many articles it wrote.
+// Export writes every match of p to w, newest first (oldest first with
+// sort=oldest), walking the engine with cursors so that memory does not
+// grow with the result. It returns how many articles it wrote.
 func (s *Service) Export(ctx context.Context, p Params, format string, w io.Writer) (int, error) {
 	q, err := Parse(p.Q)
 	if err != nil {
@@ -37,7 +37,10 @@ func (s *Service) Export(ctx context.Context, p Params, format string, w io.Writ
 		return 0, &ParamError{Param: "format", Msg: fmt.Sprintf("%q is not jsonl or csv", format)}
 	}
 	req := index.Request{Query: q, Filters: p.Filters, From: p.From, To: p.To, Sort: p.Sort, Size: exportPage}
-	if _, all := q.(index.MatchAll); all && req.Sort == index.SortRelevance {
+	if req.Sort == index.SortRelevance {
+		// Relevance scores shift a little whenever the index changes or
+		// merges, and a long export walks many pages: in date order (ties
+		// by id) every match comes out exactly once whatever happens.
 		req.Sort = index.SortNewest
 	}
 	var cw *csv.Writer
