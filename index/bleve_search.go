@@ -229,12 +229,7 @@ func (b *Bleve) collapse(ctx context.Context, q query.Query, req Request, out *R
 	if len(clusters) == 0 {
 		return nil
 	}
-	creq := req
-	creq.Filters = map[string][]string{}
-	for k, v := range req.Filters {
-		creq.Filters[k] = v
-	}
-	creq.Filters[FieldCluster] = clusters
+	creq := withClusters(req, clusters)
 	cq := bleve.NewSearchRequestOptions(b.filtered(q, creq, ""), 0, 0, false)
 	cq.AddFacet(FieldCluster, bleve.NewFacetRequest(FieldCluster, len(clusters)))
 	res, err := b.idx.SearchInContext(ctx, cq)
@@ -255,6 +250,17 @@ func (b *Bleve) collapse(ctx context.Context, q query.Query, req Request, out *R
 	return nil
 }
 
+// withClusters is req narrowed to the given clusters.
+func withClusters(req Request, clusters []string) Request {
+	f := make(map[string][]string, len(req.Filters)+1)
+	for k, v := range req.Filters {
+		f[k] = v
+	}
+	f[FieldCluster] = clusters
+	req.Filters = f
+	return req
+}
+
 // priorLimit bounds how far before a cursor clustersBefore looks.
 const priorLimit = 1000
 
@@ -273,12 +279,7 @@ func (b *Bleve) clustersBefore(ctx context.Context, q query.Query, req Request, 
 	if len(clusters) == 0 {
 		return prior, nil
 	}
-	creq := req
-	creq.Filters = map[string][]string{}
-	for k, v := range req.Filters {
-		creq.Filters[k] = v
-	}
-	creq.Filters[FieldCluster] = clusters
+	creq := withClusters(req, clusters)
 	sr := bleve.NewSearchRequestOptions(b.filtered(q, creq, ""), priorLimit, 0, false)
 	sr.Fields = []string{fSource}
 	sr.SortByCustom(sortOrder(req.Sort))
