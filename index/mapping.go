@@ -122,25 +122,18 @@ func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
 	pub.DocValues = true
 	doc.AddFieldMappingsAt(fPublished, pub)
 
-	src := mapping.NewTextFieldMapping()
-	src.Name = fSource
-	src.Analyzer = keyword.Name
-	src.Index = false
-	src.Store = true
-	src.IncludeInAll = false
-	src.IncludeTermVectors = false
-	src.DocValues = false
-	doc.AddFieldMappingsAt(fSource, src)
-
-	hash := mapping.NewTextFieldMapping()
-	hash.Name = fHash
-	hash.Analyzer = keyword.Name
-	hash.Index = false
-	hash.Store = true
-	hash.IncludeInAll = false
-	hash.IncludeTermVectors = false
-	hash.DocValues = false
-	doc.AddFieldMappingsAt(fHash, hash)
+	// Stored, never indexed: the article itself and its content hash.
+	for _, name := range []string{fSource, fHash} {
+		f := mapping.NewTextFieldMapping()
+		f.Name = name
+		f.Analyzer = keyword.Name
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		doc.AddFieldMappingsAt(name, f)
+	}
 
 	// Bleve adds an "_all" composite field to every document unless a
 	// disabled "_all" sub-mapping says otherwise; ours would be empty but

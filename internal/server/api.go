@@ -34,15 +34,7 @@ func (h *handlers) related(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, ok, err := h.svc.Related(r.Context(), id, size)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !ok {
-		writeError(w, http.StatusNotFound, "not_found", "no article with id "+id)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	h.replyArticle(w, r, id, res, ok, err)
 }
 
 // export streams every match. Its parameters are those of a search plus

@@ -136,15 +136,20 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 func (h *handlers) article(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
 	a, ok, err := h.svc.Get(r.Context(), id)
-	if err != nil {
+	h.replyArticle(w, r, id, a, ok, err)
+}
+
+// replyArticle answers a request about the article id: v, the error, or
+// a 404 when there is no such article.
+func (h *handlers) replyArticle(w http.ResponseWriter, r *http.Request, id string, v any, found bool, err error) {
+	switch {
+	case err != nil:
 		h.fail(w, r, err)
-		return
-	}
-	if !ok {
+	case !found:
 		writeError(w, http.StatusNotFound, "not_found", "no article with id "+id)
-		return
+	default:
+		writeJSON(w, http.StatusOK, v)
 	}
-	writeJSON(w, http.StatusOK, a)
 }
 
 func (h *handlers) stats(w http.ResponseWriter, r *http.Request) {
