@@ -2,7 +2,6 @@ package vi
 
 import (
 	"testing"
-	"unicode/utf8"
 )
 
 // FuzzNormalize checks the invariants of the package on arbitrary input.
@@ -16,35 +15,7 @@ func FuzzNormalize(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		n, c, fo := Normalize(s), Clean(s), Fold(s)
-		for name, v := range map[string]string{"Normalize": n, "Clean": c, "Fold": fo} {
-			if !utf8.ValidString(v) {
-				t.Fatalf("%s(%q) = %q is not valid UTF-8", name, s, v)
-			}
-		}
-		if got := Normalize(n); got != n {
-			t.Fatalf("Normalize(%q) = %q, again %q", s, n, got)
-		}
-		if got := Clean(c); got != c {
-			t.Fatalf("Clean(%q) = %q, again %q", s, c, got)
-		}
-		if got := Fold(n); got != fo {
-			t.Fatalf("Fold(Normalize(%q)) = %q, Fold = %q", s, got, fo)
-		}
-		for _, r := range fo {
-			if isDiacritic(r) {
-				t.Fatalf("Fold(%q) = %q has combining mark U+%04X", s, fo, r)
-			}
-		}
-		if got, want := HasMarks(s), fo != n; got != want {
-			t.Fatalf("HasMarks(%q) = %v, but Fold = %q and Normalize = %q", s, got, fo, n)
-		}
-		if got := string(NormalizeToken([]byte(s))); got != n {
-			t.Fatalf("NormalizeToken(%q) = %q, Normalize = %q", s, got, n)
-		}
-		if got := string(FoldToken([]byte(s))); got != fo {
-			t.Fatalf("FoldToken(%q) = %q, Fold = %q", s, got, fo)
-		}
-	})
+	// Every check of checkInvariants (vi_test.go), which the table tests
+	// run on their vectors too.
+	f.Fuzz(checkInvariants)
 }
