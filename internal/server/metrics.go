@@ -34,26 +34,34 @@ func newMetrics(svc *search.Service) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 		}, []string{"route"}),
 	}
-	stat := func(pick func(docs, size float64) float64) func() float64 {
-		return func() float64 {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			st, err := svc.Stats(ctx)
-			if err != nil {
-				return -1
-			}
-			return pick(float64(st.Articles), float64(st.SizeBytes))
-		}
-	}
-	m.reg.MustRegister(m.requests, m.latency,
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tracuu_index_articles", Help: "Articles in the index."},
-			stat(func(d, _ float64) float64 { return d })),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tracuu_index_size_bytes", Help: "Size of the index on disk."},
-			stat(func(_, s float64) float64 { return s })),
+	m.reg.MustRegister(m.requests, m.latency, indexCollector{svc},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m
+}
+
+var (
+	descArticles = prometheus.NewDesc("tracuu_index_articles", "Articles in the index.", nil, nil)
+	descSize     = prometheus.NewDesc("tracuu_index_size_bytes", "Size of the index on disk.", nil, nil)
+)
+
+// indexCollector reports the index's figures from one Stats call per
+// scrape (Stats walks the index directory).
+type indexCollector struct{ svc *search.Service }
+
+func (indexCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descArticles; ch <- descSize }
+
+func (c indexCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	st, err := c.svc.Stats(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descArticles, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(descArticles, prometheus.GaugeValue, float64(st.Articles))
+	ch <- prometheus.MustNewConstMetric(descSize, prometheus.GaugeValue, float64(st.SizeBytes))
 }
 
 // middleware counts and times requests by chi route pattern (never the raw
