@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"time"
 
@@ -39,24 +38,24 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 		// Ties already shown come back and are dropped below.
 		size += len(after.shown)
 	}
-	main := bleve.NewSearchRequestOptions(b.filtered(q, req, ""), size, offset, false)
+	var joint, separate []string
+	for _, f := range req.Facets {
+		if _, ok := facetSizes[f]; !ok {
+			return Result{}, fmt.Errorf("%w: unknown facet %q", ErrBadRequest, f)
+		}
+		if len(req.Filters[f]) > 0 {
+			separate = append(separate, f)
+		} else {
+			joint = append(joint, f)
+		}
+	}
+	mainQ := b.counting(b.filtered(q, req, ""), joint)
+	main := bleve.NewSearchRequestOptions(mainQ, size, offset, false)
 	main.Fields = []string{fSource}
 	main.SortByCustom(sortOrder(req.Sort))
 	if after != nil {
 		main.From = 0
 		main.SearchAfter = after.key
-	}
-	var separate []string
-	for _, f := range req.Facets {
-		size, ok := facetSizes[f]
-		if !ok {
-			return Result{}, fmt.Errorf("%w: unknown facet %q", ErrBadRequest, f)
-		}
-		if len(req.Filters[f]) > 0 {
-			separate = append(separate, f)
-			continue
-		}
-		main.AddFacet(f, bleve.NewFacetRequest(f, size))
 	}
 	res, err := b.idx.SearchInContext(ctx, main)
 	if err != nil {
@@ -85,17 +84,15 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 			return Result{}, err
 		}
 	}
-	for name, fr := range res.Facets {
-		out.Facets[name] = facetValues(name, fr)
+	for _, f := range joint {
+		out.Facets[f] = mainQ.counts.result(f, facetSizes[f])
 	}
 	for _, f := range separate {
-		fq := bleve.NewSearchRequestOptions(b.filtered(q, req, f), 0, 0, false)
-		fq.AddFacet(f, bleve.NewFacetRequest(f, facetSizes[f]))
-		fres, err := b.idx.SearchInContext(ctx, fq)
-		if err != nil {
+		fq := b.counting(b.filtered(q, req, f), []string{f})
+		if _, err := b.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(fq, 0, 0, false)); err != nil {
 			return Result{}, fmt.Errorf("search: facet %s: %w", f, err)
 		}
-		out.Facets[f] = facetValues(f, fres.Facets[f])
+		out.Facets[f] = fq.counts.result(f, facetSizes[f])
 	}
 	out.Took = time.Since(start)
 	return out, nil
@@ -313,19 +310,9 @@ func (b *Bleve) clustersBefore(ctx context.Context, q query.Query, req Request, 
 	return prior, nil
 }
 
-func facetValues(name string, fr *search.FacetResult) []FacetValue {
-	out := []FacetValue{}
-	if fr == nil || fr.Terms == nil {
-		return out
-	}
-	for _, t := range fr.Terms.Terms() {
-		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
-	}
-	if name == FieldYear || name == FieldMonth {
-		// A histogram reads in time order, not by count.
-		sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
-	}
-	return out
+// counting wraps q so that searching it counts the facets fields.
+func (b *Bleve) counting(q query.Query, fields []string) *countingQuery {
+	return &countingQuery{Query: q, cache: b.facets, fields: fields}
 }
 
 // fUID holds each article's id as a keyword doc value, to break ties in
@@ -392,7 +379,7 @@ func (b *Bleve) translate(q Query) (query.Query, error) {
 	case Phrase:
 		return textQuery(q.Field, q.Text, true)
 	case Prefix:
-		return prefixQuery(q.Field, q.Text)
+		return b.prefixQuery(q)
 	case Bool:
 		return b.translateBool(q)
 	default:

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -188,26 +189,80 @@ func isKeywordField(f string) bool {
 	return false
 }
 
-// prefixQuery matches words that start with text, on the folded field so
-// that "hanoi*"-style completions ignore marks.
-func prefixQuery(field, text string) (query.Query, error) {
-	fields, err := textFields(field)
+// prefixQuery matches words that start with the prefix, on the folded
+// field so that "hanoi*"-style completions ignore marks.
+func (b *Bleve) prefixQuery(q Prefix) (query.Query, error) {
+	fields, err := textFields(q.Field)
 	if err != nil {
 		return nil, err
 	}
 	if fields == nil {
-		return nil, fmt.Errorf("%w: prefix search is for text fields, not %q", ErrBadRequest, field)
+		return nil, fmt.Errorf("%w: prefix search is for text fields, not %q", ErrBadRequest, q.Field)
 	}
-	p := strings.TrimSpace(vi.Fold(text))
+	p := strings.TrimSpace(vi.Fold(q.Text))
 	if p == "" {
 		return nil, fmt.Errorf("%w: empty prefix", ErrBadRequest)
 	}
 	var any []query.Query
 	for _, f := range fields {
-		pq := bleve.NewPrefixQuery(p)
-		pq.SetField(f.folded)
-		pq.SetBoost(f.boost)
-		any = append(any, pq)
+		if q.Top <= 0 {
+			pq := bleve.NewPrefixQuery(p)
+			pq.SetField(f.folded)
+			pq.SetBoost(f.boost)
+			any = append(any, pq)
+			continue
+		}
+		terms, err := b.frequentTerms(f.folded, p, q.Top)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range terms {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(f.folded)
+			tq.SetBoost(f.boost)
+			any = append(any, tq)
+		}
+	}
+	if len(any) == 0 {
+		return bleve.NewMatchNoneQuery(), nil
 	}
 	return bleve.NewDisjunctionQuery(any...), nil
+}
+
+// frequentTerms returns the top terms of field starting with prefix, by
+// the number of articles holding them.
+func (b *Bleve) frequentTerms(field, prefix string, top int) ([]string, error) {
+	d, err := b.idx.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return nil, fmt.Errorf("prefix %q: %w", prefix, err)
+	}
+	defer d.Close()
+	type tc struct {
+		term  string
+		count uint64
+	}
+	var best []tc // sorted by count, descending; at most top
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, fmt.Errorf("prefix %q: %w", prefix, err)
+		}
+		if e == nil {
+			break
+		}
+		if len(best) == top && e.Count <= best[top-1].count {
+			continue
+		}
+		i := sort.Search(len(best), func(i int) bool { return best[i].count < e.Count })
+		if len(best) < top {
+			best = append(best, tc{})
+		}
+		copy(best[i+1:], best[i:])
+		best[i] = tc{e.Term, e.Count}
+	}
+	out := make([]string, len(best))
+	for i, t := range best {
+		out[i] = t.term
+	}
+	return out, nil
 }

@@ -77,5 +77,5 @@ func createWith(dir, path string, m *mapping.IndexMappingImpl) (*Bleve, error) {
 		idx.Close()
 		return nil, err
 	}
-	return &Bleve{idx: idx, dir: dir, path: path}, nil
+	return &Bleve{idx: idx, dir: dir, path: path, facets: newFacetCache()}, nil
 }

@@ -17,10 +17,13 @@ type Phrase struct {
 	Text  string
 }
 
-// Prefix matches words starting with Text.
+// Prefix matches words starting with Text. Top > 0 keeps only the Top
+// most frequent such words: completions want the likely words, and a
+// prefix of one or two letters starts thousands.
 type Prefix struct {
 	Field string
 	Text  string
+	Top   int
 }
 
 // Bool combines clauses: every Must, none of Not; when Must is empty at

@@ -24,6 +24,12 @@ type SuggestResponse struct {
 // MaxSuggest bounds the suggestions of one answer.
 const MaxSuggest = 20
 
+// suggestExpand is how many of the most frequent title words starting with
+// the last word typed a suggestion searches for. All of them would be
+// thousands for one letter (tens of milliseconds); the frequent ones are
+// the completions worth offering.
+const suggestExpand = 24
+
 // Suggest completes the words typed so far from article titles, ignoring
 // marks: "quy che d" → "quy chế dân chủ …". Completions are the words of
 // real titles, so they come back with their tone marks even when typed
@@ -46,7 +52,7 @@ func (s *Service) Suggest(ctx context.Context, q string, size int) (SuggestRespo
 			if utf8.RuneCountInString(text) < 1 {
 				return out, nil
 			}
-			must = append(must, index.Prefix{Field: index.FieldTitle, Text: text})
+			must = append(must, index.Prefix{Field: index.FieldTitle, Text: text, Top: suggestExpand})
 		} else {
 			must = append(must, index.Term{Field: index.FieldTitle, Text: text})
 		}
