@@ -8,14 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/vi"
@@ -29,10 +27,11 @@ const (
 
 // Bleve is the embedded Bleve backend.
 type Bleve struct {
-	idx    bleve.Index
-	dir    string // the index directory given by the operator
-	path   string // the live version directory inside it
-	facets *facetCache
+	idx      bleve.Index
+	dir      string // the index directory given by the operator
+	path     string // the live version directory inside it
+	facets   *facetCache
+	prefixes prefixCache
 }
 
 var _ Backend = (*Bleve)(nil)
@@ -186,51 +185,15 @@ func (b *Bleve) Close() error { return b.idx.Close() }
 
 // Upsert indexes articles in batches. Bleve's default (safe) batches return
 // only once persisted, so the articles are durable when Upsert returns.
-//
-// Bleve builds a batch's segment on the calling goroutine, one core's
-// work; writers batches go in at once so that both cores build segments.
-// An id given twice is written once, as its last occurrence, so batches
-// written side by side never race on one article.
 func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
-	last := make(map[string]int, len(arts))
-	for i := range arts {
-		if arts[i].ID == "" {
-			return fmt.Errorf("upsert: article %q has no id", arts[i].Title)
-		}
-		last[arts[i].ID] = i
-	}
-	var chunks [][]*article.Article
-	var cur []*article.Article
-	for i := range arts {
-		if last[arts[i].ID] != i {
-			continue
-		}
-		cur = append(cur, &arts[i])
-		if len(cur) == batchSize {
-			chunks = append(chunks, cur)
-			cur = nil
-		}
-	}
-	if len(cur) > 0 {
-		chunks = append(chunks, cur)
-	}
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(writers)
-	for _, c := range chunks {
-		g.Go(func() error { return b.write(ctx, c) })
-	}
-	return g.Wait()
-}
-
-// writers is how many batches Upsert writes at once.
-var writers = min(2, runtime.GOMAXPROCS(0))
-
-// write indexes one batch.
-func (b *Bleve) write(ctx context.Context, arts []*article.Article) error {
 	batch := b.idx.NewBatch()
-	for _, a := range arts {
+	for i := range arts {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		a := &arts[i]
+		if a.ID == "" {
+			return fmt.Errorf("upsert: article %q has no id", a.Title)
 		}
 		doc, err := document(a)
 		if err != nil {
@@ -239,9 +202,17 @@ func (b *Bleve) write(ctx context.Context, arts []*article.Article) error {
 		if err := batch.Index(a.ID, doc); err != nil {
 			return fmt.Errorf("upsert %s: %w", a.ID, err)
 		}
+		if batch.Size() >= batchSize {
+			if err := b.idx.Batch(batch); err != nil {
+				return fmt.Errorf("upsert: write batch: %w", err)
+			}
+			batch.Reset()
+		}
 	}
-	if err := b.idx.Batch(batch); err != nil {
-		return fmt.Errorf("upsert: write batch: %w", err)
+	if batch.Size() > 0 {
+		if err := b.idx.Batch(batch); err != nil {
+			return fmt.Errorf("upsert: write batch: %w", err)
+		}
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ var facetSizes = map[string]int{FieldSite: 50, FieldSection: 50, FieldAuthor: 50
 // count-only search per such field.
 func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	start := time.Now()
-	q, err := b.translate(req.Query)
+	q, err := b.translate(ctx, req.Query)
 	if err != nil {
 		return Result{}, err
 	}
@@ -370,7 +370,7 @@ func (b *Bleve) filtered(q query.Query, req Request, skip string) query.Query {
 // translate maps the backend-neutral query tree onto Bleve queries with
 // our field plan: folded fields always, exact fields boosted when the text
 // carries marks.
-func (b *Bleve) translate(q Query) (query.Query, error) {
+func (b *Bleve) translate(ctx context.Context, q Query) (query.Query, error) {
 	switch q := q.(type) {
 	case nil, MatchAll:
 		return bleve.NewMatchAllQuery(), nil
@@ -379,19 +379,19 @@ func (b *Bleve) translate(q Query) (query.Query, error) {
 	case Phrase:
 		return textQuery(q.Field, q.Text, true)
 	case Prefix:
-		return b.prefixQuery(q)
+		return b.prefixQuery(ctx, q)
 	case Bool:
-		return b.translateBool(q)
+		return b.translateBool(ctx, q)
 	default:
 		return nil, fmt.Errorf("%w: unsupported query node %T", ErrBadRequest, q)
 	}
 }
 
-func (b *Bleve) translateBool(q Bool) (query.Query, error) {
+func (b *Bleve) translateBool(ctx context.Context, q Bool) (query.Query, error) {
 	bq := bleve.NewBooleanQuery()
 	add := func(qs []Query, to func(...query.Query)) error {
 		for _, sub := range qs {
-			t, err := b.translate(sub)
+			t, err := b.translate(ctx, sub)
 			if err != nil {
 				return err
 			}

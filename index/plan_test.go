@@ -2,10 +2,14 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"sort"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/tracuu/tracuu/internal/article"
 )
@@ -76,6 +80,65 @@ func TestPairPhrases(t *testing.T) {
 	for q, first := range map[string]string{"bàn ghế": "p6", "bán ghế": "p5"} {
 		if got := find(Phrase{Text: q}); len(got) != 2 || got[0] != first {
 			t.Errorf("phrase %q ranked %v, want %s first of two", q, got, first)
+		}
+	}
+}
+
+// TestFrequentPrefixWords checks the bounded prefix expansion of
+// completions: the words kept are the most frequent ones, counted right
+// even after a word held by one article (zapx's dictionary iterator counts
+// such later words as 1), and MaxDocs stops the expansion early.
+func TestFrequentPrefixWords(t *testing.T) {
+	ctx := context.Background()
+	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	titles := []string{
+		"Tàu cá về bến",                                                                 // "tau": one article, first in the dictionary
+		"Tin nhanh trưa", "Tin tức sáng", "Tin thể thao", "Tin thế giới", "Tin kinh tế", // "tin": 5
+		"Thời tiết hôm nay", "Thời sự tối", "Thời trang thu", // "thoi": 3
+		"Tỉnh ủy họp", // another one-article word
+	}
+	var arts []article.Article
+	for i, title := range titles {
+		arts = append(arts, article.Article{ID: fmt.Sprintf("t%d", i), Title: title, Body: "Nội dung."})
+	}
+	// One segment per article, then merged into one: only merged segments
+	// store one-article words in the compact form that trips the iterator.
+	for _, a := range arts {
+		if err := b.Upsert(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := mergeplan.SingleSegmentMergePlanOptions
+	if err := adv.(*scorch.Scorch).ForceMerge(ctx, &opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		prefix       string
+		top, maxDocs int
+		want         uint64
+	}{
+		{"t", 1, 0, 5},   // "tin" alone
+		{"T", 2, 0, 8},   // "tin", "thoi"
+		{"t", 3, 6, 5},   // "thoi" would bring it past 6
+		{"th", 1, 0, 3},  // "thoi"; "thu" (1) and "the" (2) lose
+		{"ti", 1, 0, 5},  // "tin" beats "tiet" and "tinh"
+		{"zz", 5, 0, 0},  // no word
+		{"t", 50, 0, 10}, // every title has a word in t
+	} {
+		res, err := b.Search(ctx, Request{Query: Prefix{Field: FieldTitle, Text: tc.prefix, Top: tc.top, MaxDocs: tc.maxDocs}})
+		if err != nil {
+			t.Fatalf("%+v: %v", tc, err)
+		}
+		if res.Total != tc.want {
+			t.Errorf("prefix %q top %d maxDocs %d: %d articles, want %d", tc.prefix, tc.top, tc.maxDocs, res.Total, tc.want)
 		}
 	}
 }

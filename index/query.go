@@ -19,11 +19,15 @@ type Phrase struct {
 
 // Prefix matches words starting with Text. Top > 0 keeps only the Top
 // most frequent such words: completions want the likely words, and a
-// prefix of one or two letters starts thousands.
+// prefix of one or two letters starts thousands. MaxDocs > 0 (with Top)
+// also stops taking words once those taken are held by MaxDocs articles in
+// all, keeping at least one: the cost of a search is the articles it
+// visits, and the few top words of one letter are in tens of thousands.
 type Prefix struct {
-	Field string
-	Text  string
-	Top   int
+	Field   string
+	Text    string
+	Top     int
+	MaxDocs int
 }
 
 // Bool combines clauses: every Must, none of Not; when Must is empty at

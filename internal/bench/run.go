@@ -41,6 +41,7 @@ type Config struct {
 	NoQueries  bool          // import figures only: no query phase at all
 	WorkDir    string        // where the corpus copy and the indexes go (default: a temporary directory)
 	Keep       bool          // keep WorkDir afterwards
+	Reuse      bool          // measure the queries of an index an earlier --keep run left in WorkDir
 	TracuuBin  string        // the tracuu binary; empty builds it
 	Log        io.Writer     // progress lines; may be nil
 	ChildSelf  string        // the executable that runs the baseline child (default: os.Executable)
@@ -223,71 +224,78 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return exec.CommandContext(ctx, bin, "import", "--index", ours, "--json",
 			"--report", filepath.Join(work, "import-report.jsonl"), c.Path)
 	}
-	rep.mark("import")
-	logf(cfg.Log, "importing into tracuu (child process)")
-	m, err := runMeasured(importCmd())
-	if err != nil {
-		return nil, fmt.Errorf("tracuu import: %w", err)
-	}
-	var sum struct {
-		Seen      int `json:"seen"`
-		Indexed   int `json:"indexed"`
-		Unchanged int `json:"unchanged"`
-	}
-	if err := json.Unmarshal(m.Stdout, &sum); err != nil {
-		return nil, fmt.Errorf("tracuu import --json printed %q: %w", m.Stdout, err)
-	}
-	rep.Import = importFigures(sum.Indexed, m, dirSize(ours), c.RawBytes)
-	logf(cfg.Log, "tracuu: %d articles in %.1fs, %.0f/s, peak RSS %s", sum.Indexed, m.Wall.Seconds(), rep.Import.PerSec, mb(m.PeakRSS))
-
-	if cfg.Reimport {
-		rep.mark("reimport")
-		logf(cfg.Log, "re-importing the unchanged corpus")
-		m2, err := runMeasured(importCmd())
-		if err != nil {
-			return nil, fmt.Errorf("tracuu re-import: %w", err)
-		}
-		sum.Unchanged, sum.Indexed = 0, 0
-		if err := json.Unmarshal(m2.Stdout, &sum); err != nil {
-			return nil, fmt.Errorf("tracuu import --json printed %q: %w", m2.Stdout, err)
-		}
-		rep.Reimport = &ReimportFigures{Seconds: round(m2.Wall.Seconds(), 2), Unchanged: sum.Unchanged,
-			Indexed: sum.Indexed, PeakRSS: m2.PeakRSS, Speedup: ratio(m.Wall.Seconds(), m2.Wall.Seconds())}
-		logf(cfg.Log, "re-import: %.1fs, %d unchanged", m2.Wall.Seconds(), sum.Unchanged)
-	}
-
 	base := filepath.Join(work, "baseline-index")
-	if cfg.Baseline {
-		rep.mark("baseline import")
-		logf(cfg.Log, "importing into the default-mapping baseline (child process)")
-		self := cfg.ChildSelf
-		if self == "" {
-			if self, err = os.Executable(); err != nil {
-				return nil, fmt.Errorf("baseline child: %w", err)
-			}
-		}
-		args := append(append([]string(nil), cfg.ChildArgs0...), base, c.Path)
-		cmd := exec.CommandContext(ctx, self, args...)
-		cmd.Env = append(os.Environ(), childEnv+"=baseline-import")
-		bm, err := runMeasured(cmd)
+	if reuse(cfg, ours) {
+		// Query work on an index kept by an earlier run (--keep): the
+		// query phases only, no import figures.
+		logf(cfg.Log, "reusing %s: no import", ours)
+		cfg.Baseline = cfg.Baseline && reuse(cfg, base)
+	} else {
+		rep.mark("import")
+		logf(cfg.Log, "importing into tracuu (child process)")
+		m, err := runMeasured(importCmd())
 		if err != nil {
-			return nil, fmt.Errorf("baseline import: %w", err)
+			return nil, fmt.Errorf("tracuu import: %w", err)
 		}
-		var bs struct {
-			Articles int `json:"articles"`
+		var sum struct {
+			Seen      int `json:"seen"`
+			Indexed   int `json:"indexed"`
+			Unchanged int `json:"unchanged"`
 		}
-		if err := json.Unmarshal(lastLine(bm.Stdout), &bs); err != nil {
-			return nil, fmt.Errorf("baseline import printed %q: %w", bm.Stdout, err)
+		if err := json.Unmarshal(m.Stdout, &sum); err != nil {
+			return nil, fmt.Errorf("tracuu import --json printed %q: %w", m.Stdout, err)
 		}
-		f := importFigures(bs.Articles, bm, dirSize(base), c.RawBytes)
-		rep.Baseline = &f
-		logf(cfg.Log, "baseline: %d articles in %.1fs, %.0f/s, peak RSS %s", bs.Articles, bm.Wall.Seconds(), f.PerSec, mb(bm.PeakRSS))
-	}
+		rep.Import = importFigures(sum.Indexed, m, dirSize(ours), c.RawBytes)
+		logf(cfg.Log, "tracuu: %d articles in %.1fs, %.0f/s, peak RSS %s", sum.Indexed, m.Wall.Seconds(), rep.Import.PerSec, mb(m.PeakRSS))
 
-	if cfg.CPUProfile != "" {
-		logf(cfg.Log, "profiling an in-process import into a third index (%s)", cfg.CPUProfile)
-		if err := profileImport(ctx, filepath.Join(work, "profile-index"), c.Path, cfg.CPUProfile); err != nil {
-			return nil, err
+		if cfg.Reimport {
+			rep.mark("reimport")
+			logf(cfg.Log, "re-importing the unchanged corpus")
+			m2, err := runMeasured(importCmd())
+			if err != nil {
+				return nil, fmt.Errorf("tracuu re-import: %w", err)
+			}
+			sum.Unchanged, sum.Indexed = 0, 0
+			if err := json.Unmarshal(m2.Stdout, &sum); err != nil {
+				return nil, fmt.Errorf("tracuu import --json printed %q: %w", m2.Stdout, err)
+			}
+			rep.Reimport = &ReimportFigures{Seconds: round(m2.Wall.Seconds(), 2), Unchanged: sum.Unchanged,
+				Indexed: sum.Indexed, PeakRSS: m2.PeakRSS, Speedup: ratio(m.Wall.Seconds(), m2.Wall.Seconds())}
+			logf(cfg.Log, "re-import: %.1fs, %d unchanged", m2.Wall.Seconds(), sum.Unchanged)
+		}
+
+		if cfg.Baseline {
+			rep.mark("baseline import")
+			logf(cfg.Log, "importing into the default-mapping baseline (child process)")
+			self := cfg.ChildSelf
+			if self == "" {
+				if self, err = os.Executable(); err != nil {
+					return nil, fmt.Errorf("baseline child: %w", err)
+				}
+			}
+			args := append(append([]string(nil), cfg.ChildArgs0...), base, c.Path)
+			cmd := exec.CommandContext(ctx, self, args...)
+			cmd.Env = append(os.Environ(), childEnv+"=baseline-import")
+			bm, err := runMeasured(cmd)
+			if err != nil {
+				return nil, fmt.Errorf("baseline import: %w", err)
+			}
+			var bs struct {
+				Articles int `json:"articles"`
+			}
+			if err := json.Unmarshal(lastLine(bm.Stdout), &bs); err != nil {
+				return nil, fmt.Errorf("baseline import printed %q: %w", bm.Stdout, err)
+			}
+			f := importFigures(bs.Articles, bm, dirSize(base), c.RawBytes)
+			rep.Baseline = &f
+			logf(cfg.Log, "baseline: %d articles in %.1fs, %.0f/s, peak RSS %s", bs.Articles, bm.Wall.Seconds(), f.PerSec, mb(bm.PeakRSS))
+		}
+
+		if cfg.CPUProfile != "" {
+			logf(cfg.Log, "profiling an in-process import into a third index (%s)", cfg.CPUProfile)
+			if err := profileImport(ctx, filepath.Join(work, "profile-index"), c.Path, cfg.CPUProfile); err != nil {
+				return nil, err
+			}
 		}
 	}
 
@@ -326,6 +334,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.Targets = targets(rep)
 	rep.Seconds = round(time.Since(start).Seconds(), 1)
 	return rep, nil
+}
+
+// reuse reports whether --reuse asks to measure the index kept in dir.
+func reuse(cfg Config, dir string) bool {
+	_, err := os.Stat(dir)
+	return cfg.Reuse && err == nil
 }
 
 // profileImport runs the import pipeline in this process, as `tracuu

@@ -30,6 +30,12 @@ const MaxSuggest = 20
 // the completions worth offering.
 const suggestExpand = 24
 
+// suggestDocs bounds the articles those words may be held by: a search
+// visits every article it matches (about half a microsecond each), and the
+// most frequent title words of one letter are in tens of thousands of
+// titles. A prefix's first word is always taken.
+const suggestDocs = 8000
+
 // Suggest completes the words typed so far from article titles, ignoring
 // marks: "quy che d" → "quy chế dân chủ …". Completions are the words of
 // real titles, so they come back with their tone marks even when typed
@@ -52,7 +58,7 @@ func (s *Service) Suggest(ctx context.Context, q string, size int) (SuggestRespo
 			if utf8.RuneCountInString(text) < 1 {
 				return out, nil
 			}
-			must = append(must, index.Prefix{Field: index.FieldTitle, Text: text, Top: suggestExpand})
+			must = append(must, index.Prefix{Field: index.FieldTitle, Text: text, Top: suggestExpand, MaxDocs: suggestDocs})
 		} else {
 			must = append(must, index.Term{Field: index.FieldTitle, Text: text})
 		}
