@@ -112,3 +112,37 @@ func BenchmarkTokens(b *testing.B) {
 func BenchmarkBaselineLowerNFC(b *testing.B) {
 	benchText(b, paragraph(b), func(s string) { norm.NFC.String(strings.ToLower(s)) })
 }
+
+// BenchmarkCorpusNormalize and BenchmarkCorpusFold split
+// BenchmarkCorpusNormalizeFold into its two passes; Fold reads the output
+// of Normalize, as there.
+func BenchmarkCorpusNormalize(b *testing.B) {
+	benchCorpus(b, loadCorpus(b, 300), func(s string) { Normalize(s) })
+}
+
+func BenchmarkCorpusFold(b *testing.B) {
+	texts := loadCorpus(b, 300)
+	for i, t := range texts {
+		texts[i] = Normalize(t)
+	}
+	benchCorpus(b, texts, func(s string) { Fold(s) })
+}
+
+// benchCorpus runs f over texts as BenchmarkCorpusNormalizeFold does.
+func benchCorpus(b *testing.B, texts []string, f func(string)) {
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	c0, ok := cpuTime()
+	loops := 0
+	for b.Loop() {
+		for _, t := range texts {
+			f(t)
+		}
+		loops++
+	}
+	reportCPU(b, c0, ok, int64(loops)*int64(n))
+}

@@ -58,7 +58,7 @@ func TestCorpus(t *testing.T) {
 	texts := loadCorpus(t, 2000)
 	changed := map[string]int{}
 	words, changedWords, syllables, tokens := 0, 0, 0, 0
-	for _, s := range texts {
+	for i, s := range texts {
 		n := Normalize(s)
 		if got := Normalize(n); got != n {
 			t.Fatalf("Normalize not idempotent on %.80q", s)
@@ -66,6 +66,14 @@ func TestCorpus(t *testing.T) {
 		f := Fold(s)
 		if got := Fold(n); got != f {
 			t.Fatalf("Fold(Normalize(s)) != Fold(s) on %.80q", s)
+		}
+		if i%8 == 0 {
+			// Every combination of flags, as is and in capitals: slow.
+			checkQuick(t, s)
+			checkQuick(t, strings.ToUpper(s))
+			if t.Failed() {
+				return
+			}
 		}
 		for _, r := range f {
 			if r >= utf8.RuneSelf && (r < infoMax && info[r] != 0 || isDiacritic(r)) {

@@ -55,19 +55,22 @@ func placeTone(ls []letter) int {
 	if ve < 0 {
 		ve = len(ls)
 	}
-	var buf [3]byte
+	// The consonants around the vowels, packed into an int ('n'<<16 |
+	// 'g'<<8 | 'h' for "ngh"), which switches faster than a string.
+	onset := 0
 	for i := 0; i < vs; i++ {
-		buf[i] = ls[i].c
+		onset = onset<<8 | int(ls[i].c)
 	}
-	switch string(buf[:vs]) {
-	case "", "b", "c", "ch", "d", "D", "gh", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
-		"nh", "p", "ph", "r", "s", "t", "th", "tr", "v", "x":
-	case "g":
+	switch onset {
+	case 0, 'b', 'c', 'c'<<8 | 'h', 'd', 'D', 'g'<<8 | 'h', 'h', 'k', 'k'<<8 | 'h', 'l', 'm', 'n',
+		'n'<<8 | 'g', 'n'<<16 | 'g'<<8 | 'h', 'n'<<8 | 'h', 'p', 'p'<<8 | 'h', 'r', 's', 't',
+		't'<<8 | 'h', 't'<<8 | 'r', 'v', 'x':
+	case 'g':
 		// "gi" is one consonant when a vowel follows the i (gia, giữa, giường).
 		if ls[vs].code() == vI && ve-vs >= 2 {
 			vs++
 		}
-	case "q":
+	case 'q':
 		// q is always written qu; the u is part of the consonant (quý, quốc).
 		if ls[vs].code() != vU || ve-vs < 2 {
 			return -1
@@ -80,14 +83,15 @@ func placeTone(ls []letter) int {
 		return -1
 	}
 	fin := len(ls) - ve
-	for i := 0; i < fin; i++ {
-		if i == 2 {
-			return -1
-		}
-		buf[i] = ls[ve+i].c
+	if fin > 2 {
+		return -1
 	}
-	switch string(buf[:fin]) {
-	case "", "c", "ch", "m", "n", "ng", "nh", "p", "t":
+	coda := 0
+	for i := ve; i < len(ls); i++ {
+		coda = coda<<8 | int(ls[i].c)
+	}
+	switch coda {
+	case 0, 'c', 'c'<<8 | 'h', 'm', 'n', 'n'<<8 | 'g', 'n'<<8 | 'h', 'p', 't':
 	default:
 		return -1
 	}

@@ -62,11 +62,16 @@ var (
 	compose [numCodes][numTones][2]rune
 	// nucleus maps a vowel cluster key (see nucleusKey) to tone positions.
 	nucleus [1 << 12]uint8
-	// foldOther maps letters below U+3000 outside the Vietnamese alphabet
-	// that carry diacritics (é is Vietnamese, ü is not) to their lower-case
-	// base letter. Built on first use: most text never needs it.
+	// foldOther maps letters below foldOtherMax outside the Vietnamese
+	// alphabet that carry diacritics (é is Vietnamese, ü is not) to their
+	// lower-case base letter, and other runes to 0: a table, not a map, as
+	// the loops look every such rune up. Built on first use: most text never
+	// needs it.
 	foldOther = sync.OnceValue(buildFoldOther)
 )
+
+// foldOtherMax bounds foldOther.
+const foldOtherMax = 0x3000
 
 func init() {
 	for c := vA; c < numCodes; c++ {
@@ -91,11 +96,12 @@ func init() {
 	for _, n := range nuclei {
 		addNucleus(n)
 	}
+	buildQuickTables()
 }
 
-func buildFoldOther() map[rune]rune {
-	m := make(map[rune]rune)
-	for r := rune(0x80); r < 0x3000; r++ {
+func buildFoldOther() *[foldOtherMax]uint16 {
+	t := new([foldOtherMax]uint16)
+	for r := rune(0x80); r < foldOtherMax; r++ {
 		if r < infoMax && info[r] != 0 {
 			continue
 		}
@@ -113,10 +119,11 @@ func buildFoldOther() map[rune]rune {
 			}
 		}
 		if ok {
-			m[r] = unicode.ToLower(base)
+			// A base letter below U+3000 lowers to one below U+10000.
+			t[r] = uint16(unicode.ToLower(base))
 		}
 	}
-	return m
+	return t
 }
 
 // isDiacritic reports whether r belongs to one of the blocks of combining

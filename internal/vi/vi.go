@@ -55,7 +55,7 @@ func HasMarks(s string) bool {
 			// (I\u0307 composes to İ, which lowers to i): compare.
 			return Fold(s) != Normalize(s)
 		}
-		if _, ok := foldOther()[r]; ok {
+		if r < foldOtherMax && foldOther()[r] != 0 {
 			return true
 		}
 	}
@@ -286,16 +286,17 @@ var asciiClass = func() (t [utf8.RuneSelf]uint8) {
 	return t
 }()
 
-// normalize is the main pass. It returns ok=false, having done nothing
-// useful, when it meets a rune that might not be in NFC and nfcOK is false.
-// With place false it only maps runes (the first step of the slow path).
+// normalizeFrom is the general pass behind normalize (quick.go), which
+// hands over to it at s[i], outside any run of letters, with the output o so
+// far. It returns ok=false, having done nothing useful, when it meets a rune
+// that might not be in NFC and nfcOK is false. With place false it only maps
+// runes (the first step of the slow path).
 //
 // Letters are output mapped and lowered as they are read. What the loop
-// learns about the current run of letters (kept in locals: this is the hot
-// loop) tells whether its tone might be misplaced: one tone, several vowels,
+// learns about the current run of letters (kept in locals) tells whether its
+// tone might be misplaced: one tone, several vowels,
 // none with a vowel mark settling it. Only such runs are read again.
-func normalize[T text](s T, lower, nfcOK, place bool) (res []byte, changed, ok bool) {
-	o := out{space: true}
+func normalizeFrom[T text](s T, lower, nfcOK, place bool, o out, i int) (res []byte, changed, ok bool) {
 	var (
 		in      bool // inside a run of letters
 		start   int  // where the run starts
@@ -311,7 +312,7 @@ func normalize[T text](s T, lower, nfcOK, place bool) (res []byte, changed, ok b
 	endRun := func(end int) {
 		in = false
 		if place && tones == 1 && vowels >= 2 && !settled && !foreign && letters <= maxSyl {
-			o = retone(o, s, start, end, lower, emitted, mark)
+			retone(&o, s, start, end, lower, emitted, mark)
 		}
 	}
 	// beginRun opens a run at s[i].
@@ -328,7 +329,6 @@ func normalize[T text](s T, lower, nfcOK, place bool) (res []byte, changed, ok b
 			mark, emitted = len(o.buf), true
 		}
 	}
-	i := 0
 	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -496,25 +496,46 @@ func replaceRune[T text](o *out, s T, pos, end int, r rune) {
 
 // retone reads the run of letters s[start:end] again as a syllable and, if
 // its tone belongs elsewhere, outputs the run anew, dropping what was output
-// for it since mark (when emitted). It returns the updated output.
-func retone[T text](o out, s T, start, end int, lower, emitted bool, mark int) out {
+// for it since mark (when emitted). It reports whether it output the run.
+// A run of more than maxSyl letters is no syllable: it is left as it is.
+func retone[T text](o *out, s T, start, end int, lower, emitted bool, mark int) bool {
 	var ls [maxSyl]letter
 	from, n := -1, 0
 	for j := start; j < end; {
-		r, size := decodeRune(s, j)
-		j += size
-		if kindOf(r) == kStrip {
-			continue
+		var l letter
+		// The letters of Vietnamese syllables first, from tables.
+		if c := s[j]; c < utf8.RuneSelf {
+			if lower {
+				c = lowerASCII[c]
+			}
+			l = asciiLetter[c]
+			j++
+		} else if inf := letter2(s, j); inf != 0 {
+			l = vietLetter(inf, lower)
+			j += 2
+		} else if inf := letter3(s, j); inf != 0 {
+			l = vietLetter(inf, lower)
+			j += 3
+		} else {
+			r, size := decodeFast(s, j)
+			j += size
+			if kindOf(r) == kStrip {
+				continue
+			}
+			l = makeLetter(r, lower)
 		}
-		ls[n] = makeLetter(r, lower)
-		if ls[n].tone() != 0 {
+		if n == maxSyl {
+			return false
+		}
+		if l.tone() != 0 {
 			from = n
 		}
+		ls[n] = l
 		n++
 	}
 	to := placeTone(ls[:n])
 	if from < 0 || to < 0 || to == from {
-		return o
+		return false
 	}
 	tone := ls[from].tone()
 	ls[from].setTone(0)
@@ -522,12 +543,29 @@ func retone[T text](o out, s T, start, end int, lower, emitted bool, mark int) o
 	if emitted {
 		o.buf, o.pend = o.buf[:mark], start
 	}
-	cut(&o, s, start)
+	cut(o, s, start)
 	for _, l := range ls[:n] {
 		o.buf = utf8.AppendRune(o.buf, l.r)
 	}
 	o.pend = end
-	return o
+	return true
+}
+
+// asciiLetter is makeLetter(c, false) for each ASCII byte c (see
+// buildQuickTables).
+var asciiLetter [utf8.RuneSelf]letter
+
+// vietLetter is makeLetter for the letter with info inf, a Vietnamese
+// letter or an ASCII vowel.
+func vietLetter(inf uint8, lower bool) letter {
+	if lower {
+		inf &^= infoUpper
+	}
+	l := letter{r: compose[inf&infoCode][inf>>infoTone&7][inf>>7], info: inf}
+	if inf&infoCode == vDD {
+		l.c = 'D'
+	}
+	return l
 }
 
 // makeLetter decodes one letter of a run: Ð/ð mapped to Đ/đ, lowered if
@@ -538,6 +576,21 @@ func makeLetter(r rune, lower bool) letter {
 		r = 0x110
 	case 0xF0:
 		r = 0x111
+	}
+	// The tables lower Vietnamese and ASCII letters as unicode.ToLower
+	// would, faster.
+	if r < infoMax && info[r] != 0 {
+		return vietLetter(info[r], lower)
+	}
+	if r < utf8.RuneSelf {
+		if lower {
+			r = rune(lowerASCII[r])
+		}
+		l := letter{r: r}
+		if asciiClass[r]&aLetter != 0 {
+			l.c = byte(r) | 0x20
+		}
+		return l
 	}
 	if lower {
 		r = unicode.ToLower(r)
@@ -560,11 +613,10 @@ func makeLetter(r rune, lower bool) letter {
 	return l
 }
 
-// fold is the pass behind Fold, with the same contract as normalize. Tone
+// foldFrom is the general pass behind fold (quick.go), resumed at s[i]
+// with the output o so far; otherwise it has the contract of normalize. Tone
 // placement is irrelevant here: every tone goes.
-func fold[T text](s T, nfcOK bool) (res []byte, changed, ok bool) {
-	o := out{space: true}
-	i := 0
+func foldFrom[T text](s T, nfcOK bool, o out, i int) (res []byte, changed, ok bool) {
 	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -641,9 +693,9 @@ func fold[T text](s T, nfcOK bool) (res []byte, changed, ok bool) {
 			continue
 		}
 		f := r
-		if r < 0x3000 {
-			if b, ok := foldOther()[r]; ok {
-				f = b
+		if r < foldOtherMax {
+			if b := foldOther()[r]; b != 0 {
+				f = rune(b)
 			}
 		}
 		f = unicode.ToLower(f)

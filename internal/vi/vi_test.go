@@ -205,6 +205,41 @@ func checkInvariants(t *testing.T, s string) {
 	if utf8.ValidString(s) && norm.NFC.IsNormalString(n) == false {
 		t.Errorf("Normalize(%q) = %q is not NFC", s, n)
 	}
+	checkQuick(t, s)
+}
+
+// checkQuick holds the quick loops of the passes (quick.go) to the general
+// loops they hand over to: run on all of s, these give the same, for strings
+// and byte slices.
+func checkQuick(t *testing.T, s string) {
+	t.Helper()
+	same := func(name string, q, g []byte, qc, gc, qok, gok bool) {
+		t.Helper()
+		if qok != gok || qok && (qc != gc || !bytes.Equal(q, g)) {
+			t.Errorf("%s(%.200q): quick loop gives %.200q, %v, %v; general loop %.200q, %v, %v",
+				name, s, q, qc, qok, g, gc, gok)
+		}
+	}
+	b := []byte(s)
+	flags := []bool{false, true}
+	for _, nfcOK := range flags {
+		for _, lower := range flags {
+			for _, place := range flags {
+				q, qc, qok := normalize(s, lower, nfcOK, place)
+				g, gc, gok := normalizeFrom(s, lower, nfcOK, place, out{space: true}, 0)
+				same("normalize", q, g, qc, gc, qok, gok)
+				q, qc, qok = normalize(b, lower, nfcOK, place)
+				g, gc, gok = normalizeFrom(b, lower, nfcOK, place, out{space: true}, 0)
+				same("normalize []byte", q, g, qc, gc, qok, gok)
+			}
+		}
+		q, qc, qok := fold(s, nfcOK)
+		g, gc, gok := foldFrom(s, nfcOK, out{space: true}, 0)
+		same("fold", q, g, qc, gc, qok, gok)
+		q, qc, qok = fold(b, nfcOK)
+		g, gc, gok = foldFrom(b, nfcOK, out{space: true}, 0)
+		same("fold []byte", q, g, qc, gc, qok, gok)
+	}
 }
 
 // TestNoAlloc checks that canonical input comes back as is, without copying.
@@ -305,6 +340,7 @@ func TestRandomInvariants(t *testing.T) {
 		"\u0300", "\u0301", "\u0309", "\u0303", "\u0323", "\u0302", "\u0306", "\u031b", "\u0308",
 		"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00a0", "\u2003", " ", "-", "1", "\n",
 		"ü", "ñ", "K", "Å", "Ω", "Ⅴ", "Ⓐ", "→", "ᄀ", "ᅡ", "ᆨ", "가", "北", "ß", "İ", "ı", "ǅ", "😀", "\xff", "\xe1", "\xba",
+		"“", "”", "–", "…", "\u2028", "\xe2\x80", "\xc3", "ẻ", "Ỷ", "\u1efa",
 	}
 	var b strings.Builder
 	state := uint64(0x9E3779B97F4A7C15)
