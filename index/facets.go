@@ -67,10 +67,13 @@ func (d *ordDict) id(v []byte) uint32 {
 }
 
 // segFacets holds, per facet field, the values of each document of one
-// segment: document n has vals[start[n]:start[n+1]].
+// segment: document n has vals[start[n]:start[n+1]]. A field with at most
+// one value per document (all but author, as a rule) is kept as one[n],
+// the ordinal plus one (0: none) instead, one read per match.
 type segFacets struct {
 	start [len(facetOrder)][]uint32
 	vals  [len(facetOrder)][]uint32
+	one   [len(facetOrder)][]uint32
 }
 
 func newFacetCache() *facetCache {
@@ -143,7 +146,28 @@ func (c *facetCache) read(seg segment.Segment) (*segFacets, error) {
 			sf.start[f] = append(sf.start[f], uint32(len(sf.vals[f])))
 		}
 	}
+	for f := range facetOrder {
+		if single(sf.start[f]) {
+			one := make([]uint32, n)
+			for doc := range one {
+				if st := sf.start[f]; st[doc+1] > st[doc] {
+					one[doc] = sf.vals[f][st[doc]] + 1
+				}
+			}
+			sf.one[f], sf.start[f], sf.vals[f] = one, nil, nil
+		}
+	}
 	return sf, nil
+}
+
+// single reports whether no document has two values.
+func single(start []uint32) bool {
+	for i := 1; i < len(start); i++ {
+		if start[i]-start[i-1] > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // facetView is the arrays of one snapshot, addressed by Bleve's global
@@ -186,6 +210,12 @@ func (fc *facetCounts) add(global uint64) {
 	sf := v.segs[fc.seg]
 	local := global - v.offsets[fc.seg]
 	for _, f := range fc.fields {
+		if one := sf.one[f]; one != nil {
+			if local < uint64(len(one)) && one[local] > 0 {
+				fc.counts[f][one[local]-1]++
+			}
+			continue
+		}
 		st := sf.start[f]
 		if local+1 >= uint64(len(st)) {
 			continue
