@@ -77,3 +77,21 @@ bench-query:
 LOAD_FLAGS ?=
 load:
 	$(GO) run ./cmd/tracuu-bench load --corpus $(BENCH_CORPUS) --out load.json $(LOAD_FLAGS)
+
+# HTML import rate (bound by extraction): the AEB and vi-pages HTML of
+# ../shared/corpus, HTML_COPIES times over, each copy made distinct by a
+# trailing comment (so no page is skipped as already seen), imported by
+# the built binary; prints the import summary and /usr/bin/time's figures.
+HTML_COPIES ?= 8
+HTML_WORK   ?= /tmp/tracuu-bench-html
+.PHONY: bench-html
+bench-html: build
+	@rm -rf $(HTML_WORK) && mkdir -p $(HTML_WORK)/pages
+	@for i in $$(seq 1 $(HTML_COPIES)); do for src in ../shared/corpus/aeb/html ../shared/corpus/vi-pages/pages; do \
+		d=$(HTML_WORK)/pages/$$i/$$(basename $$(dirname $$src)); mkdir -p $$d; \
+		for f in $$src/*; do b=$$(basename $$f); case $$b in \
+			*.gz) (gunzip -c $$f; echo "<!-- copy $$i -->") | gzip -1 > $$d/$$b;; \
+			*) (cat $$f; echo "<!-- copy $$i -->") > $$d/$$b;; esac; done; done; done
+	@echo "pages: $$(find $(HTML_WORK)/pages -type f | wc -l)"
+	/usr/bin/time -v $(BIN) import --index $(HTML_WORK)/index --json $(HTML_WORK)/pages 2> $(HTML_WORK)/time.txt
+	@grep -E "Elapsed|Maximum resident|User time|System time" $(HTML_WORK)/time.txt
