@@ -110,6 +110,7 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 
 	cfg.logf("generating queries from %d articles", len(arts))
 	items, freq := unique(arts, generate(arts, cfg.Queries, cfg.Seed), cfg.Queries)
+	titles := titleWordSets(arts)
 	rep.Queries = items
 	phrases := frequentPhrases(arts, freq, 100, cfg.Phrases, cfg.Seed)
 
@@ -172,7 +173,7 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 
 	for _, s := range systems {
 		cfg.logf("asking %d known-item queries of %s", len(items), s.name)
-		figs, err := rank(ctx, s, items)
+		figs, err := rank(ctx, s, items, titles)
 		if err != nil {
 			return nil, err
 		}
@@ -193,7 +194,7 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 		saved := index.CurrentTuning()
 		for _, t := range cfg.Tunings {
 			index.SetTuning(t)
-			figs, err := rank(ctx, systems[0], items)
+			figs, err := rank(ctx, systems[0], items, titles)
 			if err != nil {
 				index.SetTuning(saved)
 				return nil, err
@@ -318,7 +319,7 @@ func baseSearch(b *index.Baseline) func(context.Context, string, bool) ([]string
 }
 
 // rank asks every known-item query and scores the rank of its target.
-func rank(ctx context.Context, s system, items []KnownItem) ([]ClassFigures, error) {
+func rank(ctx context.Context, s system, items []KnownItem, titles map[string]map[string]bool) ([]ClassFigures, error) {
 	type acc struct {
 		rr, h1, h10 float64
 		lat         []time.Duration
@@ -351,13 +352,20 @@ func rank(ctx context.Context, s system, items []KnownItem) ([]ClassFigures, err
 			rr = 1 / float64(i+1)
 		}
 		add(it.Class, rr, lat)
+		if it.Class == ClassTitleWords {
+			any := 0.0
+			if i := slices.IndexFunc(ids, func(id string) bool { return titleHolds(titles[id], it.Text) }); i >= 0 {
+				any = 1 / float64(i+1)
+			}
+			add(ClassTitleWordsAny, any, lat)
+		}
 		if g := groupOf[it.Class]; g != "" {
 			add(g, rr, lat)
 		}
 		add("all", rr, lat)
 	}
 	var out []ClassFigures
-	for _, c := range append(slices.Clone(Classes), GroupAccented, GroupAccentless, "all") {
+	for _, c := range append(slices.Clone(Classes), ClassTitleWordsAny, GroupAccented, GroupAccentless, "all") {
 		a := by[c]
 		if a == nil {
 			continue

@@ -117,3 +117,27 @@ func TestSplitWords(t *testing.T) {
 		t.Errorf("splitWords = %q, want %q", strings.Join(got, " "), want)
 	}
 }
+
+func TestTitleHolds(t *testing.T) {
+	titles := titleWordSets([]article.Article{
+		{ID: "a", Title: "Ông Trump gây sức ép lên Iran"},
+		{ID: "b", Title: "Hoà bình cho Trung Đông"},
+	})
+	for _, tc := range []struct {
+		id, q string
+		want  bool
+	}{
+		{"a", "Trump gây", true},
+		{"a", "gây Trump", true}, // any order
+		{"a", "trump ÉP", true},  // any case
+		{"a", "Trump gây áp", false},
+		{"a", "gay", false},     // words keep their marks
+		{"a", "Trum", false},    // whole words only
+		{"b", "hòa Đông", true}, // either tone placement
+		{"b", "", false},
+	} {
+		if got := titleHolds(titles[tc.id], tc.q); got != tc.want {
+			t.Errorf("titleHolds(%s, %q) = %v, want %v", tc.id, tc.q, got, tc.want)
+		}
+	}
+}
