@@ -297,7 +297,10 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 	}
 	defer r.Close()
 	out := make([]termCount, 0, len(terms))
-	for _, t := range terms {
+	for i, t := range terms {
+		if i%64 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
 		if err != nil {
 			return nil, fmt.Errorf("prefix %q: %w", prefix, err)
