@@ -88,10 +88,8 @@ func (c *facetCache) view(snap *scorch.IndexSnapshot) (*facetView, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var running uint64
-	live := make(map[segment.Segment]bool, len(ss))
 	for i, s := range ss {
 		seg := s.Segment()
-		live[seg] = true
 		v.offsets[i] = running
 		running += seg.Count()
 		sf, ok := c.segs[seg]
@@ -104,7 +102,12 @@ func (c *facetCache) view(snap *scorch.IndexSnapshot) (*facetView, error) {
 		}
 		v.segs[i] = sf
 	}
-	if len(c.segs) > 2*len(live)+8 {
+	if len(c.segs) > 2*len(ss)+8 {
+		// Forget segments merged away; rarely, so searches rarely pay.
+		live := make(map[segment.Segment]bool, len(ss))
+		for _, s := range ss {
+			live[s.Segment()] = true
+		}
 		for seg := range c.segs {
 			if !live[seg] {
 				delete(c.segs, seg)

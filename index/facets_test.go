@@ -1,13 +1,12 @@
 package index_test
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/corpus"
 )
 
 // newsArticles reads n articles of the real news corpus and gives each a
@@ -24,25 +24,14 @@ import (
 // values with the other tone placement, as scraped sites do.
 func newsArticles(t *testing.T, n int) []article.Article {
 	t.Helper()
-	f, err := os.Open("../../shared/corpus/vi-news/part-00.jsonl.gz")
-	if err != nil {
-		t.Skip("corpus ../shared/corpus/vi-news not present: ", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sites := []string{"vnexpress.net", "tuoitre.vn", "Hòa Bình online", "Hoà Bình online", "plo.vn"}
 	sections := []string{"Thời sự", "Thế giới", "Kinh doanh", "Thể thao", "Sức khoẻ", "Sức khỏe"}
 	authors := []string{"Minh Thủy", "Minh Thuỷ", "Lê Hoà", "Trần Văn An", ""}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 8<<20)
 	var out []article.Article
-	for sc.Scan() && len(out) < n {
+	err := corpus.Lines(context.Background(), "../../shared/corpus/vi-news", func(file string, line int, text []byte) (bool, error) {
 		var a article.Article
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
+		if err := json.Unmarshal(text, &a); err != nil {
+			return false, err
 		}
 		h := fnv.New64a()
 		h.Write([]byte(a.ID))
@@ -59,6 +48,13 @@ func newsArticles(t *testing.T, n int) []article.Article {
 			a.Published = time.Date(2012+int(x>>32%12), time.Month(1+(x>>40)%12), 1+int(x>>48%28), 12, 0, 0, 0, article.Vietnam)
 		}
 		out = append(out, a)
+		return len(out) < n, nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("corpus ../shared/corpus/vi-news not present: ", err)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(out) < n {
 		t.Fatalf("corpus gave %d articles, want %d", len(out), n)

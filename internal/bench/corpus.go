@@ -13,19 +13,18 @@ package bench
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/tracuu/tracuu/internal/corpus"
 )
 
 // doc is one line of the corpus in the import format of the contract.
@@ -113,18 +112,6 @@ type sampled struct {
 // .jsonl.gz files of dir in name order, assigns missing facet values,
 // and writes them to out as plain JSONL.
 func Prepare(ctx context.Context, dir string, n int, out string, seed uint64) (*Corpus, error) {
-	var files []string
-	for _, pat := range []string{"*.jsonl", "*.jsonl.gz"} {
-		m, err := filepath.Glob(filepath.Join(dir, pat))
-		if err != nil {
-			return nil, fmt.Errorf("corpus %s: %w", dir, err)
-		}
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("corpus %s: no .jsonl or .jsonl.gz files", dir)
-	}
-	sort.Strings(files)
 	f, err := os.Create(out)
 	if err != nil {
 		return nil, fmt.Errorf("corpus copy: %w", err)
@@ -134,14 +121,36 @@ func Prepare(ctx context.Context, dir string, n int, out string, seed uint64) (*
 	c := &Corpus{Path: out}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	df := map[string]int{}
-	for _, name := range files {
-		if n > 0 && c.Docs >= n {
-			break
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	err = corpus.Lines(ctx, dir, func(file string, line int, text []byte) (bool, error) {
+		if name := filepath.Base(file); len(c.Files) == 0 || c.Files[len(c.Files)-1] != name {
+			c.Files = append(c.Files, name)
 		}
-		c.Files = append(c.Files, filepath.Base(name))
-		if err := c.copyFile(ctx, name, n, w, rng); err != nil {
-			return nil, err
+		var d doc
+		if err := json.Unmarshal(text, &d); err != nil {
+			return false, fmt.Errorf("corpus %s:%d: %w", file, line, err)
 		}
+		if strings.TrimSpace(d.Title) == "" && strings.TrimSpace(d.Body) == "" {
+			return true, nil
+		}
+		assignFacets(&d)
+		if err := enc.Encode(&d); err != nil {
+			return false, fmt.Errorf("corpus copy: %w", err)
+		}
+		c.Docs++
+		// Reservoir sampling: every article has the same chance to be in
+		// the sample whatever the corpus size, and the seed fixes which.
+		s := sampled{Title: d.Title, Body: prefix(d.Body, 600)}
+		if len(c.sample) < sampleSize {
+			c.sample = append(c.sample, s)
+		} else if j := rng.IntN(c.Docs); j < sampleSize {
+			c.sample[j] = s
+		}
+		return n <= 0 || c.Docs < n, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := w.Flush(); err != nil {
 		return nil, fmt.Errorf("corpus copy: %w", err)
@@ -176,61 +185,6 @@ func Prepare(ctx context.Context, dir string, n int, out string, seed uint64) (*
 	}
 	c.freqDF = float64(best) / float64(len(c.sample))
 	return c, nil
-}
-
-func (c *Corpus) copyFile(ctx context.Context, name string, n int, w io.Writer, rng *rand.Rand) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return fmt.Errorf("corpus: %w", err)
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(name, ".gz") {
-		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
-		if err != nil {
-			return fmt.Errorf("corpus %s: %w", name, err)
-		}
-		defer zr.Close()
-		r = zr
-	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for line := 1; sc.Scan(); line++ {
-		if n > 0 && c.Docs >= n {
-			return nil
-		}
-		if line%1000 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		var d doc
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			return fmt.Errorf("corpus %s:%d: %w", name, line, err)
-		}
-		if strings.TrimSpace(d.Title) == "" && strings.TrimSpace(d.Body) == "" {
-			continue
-		}
-		assignFacets(&d)
-		if err := enc.Encode(&d); err != nil {
-			return fmt.Errorf("corpus copy: %w", err)
-		}
-		c.Docs++
-		// Reservoir sampling: every article has the same chance to be in
-		// the sample whatever the corpus size, and the seed fixes which.
-		s := sampled{Title: d.Title, Body: prefix(d.Body, 600)}
-		if len(c.sample) < sampleSize {
-			c.sample = append(c.sample, s)
-		} else if j := rng.IntN(c.Docs); j < sampleSize {
-			c.sample[j] = s
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("corpus %s: %w", name, err)
-	}
-	return nil
 }
 
 // prefix cuts s to at most n bytes on a rune boundary.

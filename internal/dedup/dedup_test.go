@@ -1,13 +1,15 @@
 package dedup
 
 import (
-	"bufio"
-	"compress/gzip"
+	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"math/bits"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/tracuu/tracuu/internal/corpus"
 )
 
 const story = `Sáng nay, Ủy ban nhân dân thành phố tổ chức hội nghị tổng kết công tác phòng chống lụt bão năm nay
@@ -57,30 +59,26 @@ của sân vận động từ thứ Hai tuần sau, mỗi người được mua 
 // On real news, articles put in one cluster must really share most of
 // their text: measured by the Jaccard overlap of their word 3-shingles.
 func TestClustersOnRealNews(t *testing.T) {
-	f, err := os.Open("../../../shared/corpus/vi-news/part-00.jsonl.gz")
-	if err != nil {
-		t.Skip("corpus ../shared/corpus/vi-news not present: ", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 8<<20)
 	x := NewIndex()
 	byCluster := map[string][]string{}
 	n := 0
-	for sc.Scan() && n < 5000 {
+	err := corpus.Lines(context.Background(), "../../../shared/corpus/vi-news", func(file string, line int, text []byte) (bool, error) {
 		var a struct{ Body string }
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
+		if err := json.Unmarshal(text, &a); err != nil {
+			return false, err
 		}
 		n++
 		if h, ok := Simhash(a.Body); ok {
 			c := x.Assign(h)
 			byCluster[c] = append(byCluster[c], a.Body)
 		}
+		return n < 5000, nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("corpus ../shared/corpus/vi-news not present: ", err)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	pairs := 0
 	for _, bodies := range byCluster {

@@ -187,20 +187,7 @@ func (b *builder) flush() {
 		link = runes
 	}
 	bl := &block{node: b.owner, text: text, runes: runes, linkRunes: link, index: len(b.blocks)}
-	switch b.owner.DataAtom {
-	case atom.H1:
-		bl.heading = 1
-	case atom.H2:
-		bl.heading = 2
-	case atom.H3:
-		bl.heading = 3
-	case atom.H4:
-		bl.heading = 4
-	case atom.H5:
-		bl.heading = 5
-	case atom.H6:
-		bl.heading = 6
-	}
+	bl.heading = headingLevel[b.owner.DataAtom]
 	b.blocks = append(b.blocks, bl)
 	for p := b.owner; p != nil; p = p.Parent {
 		st := b.stats[p]
@@ -229,3 +216,6 @@ func (b *builder) markInput(n *html.Node) {
 		st.inputs++
 	}
 }
+
+// headingLevel is the level of each heading element.
+var headingLevel = map[atom.Atom]int{atom.H1: 1, atom.H2: 2, atom.H3: 3, atom.H4: 4, atom.H5: 5, atom.H6: 6}

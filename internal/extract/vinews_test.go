@@ -1,13 +1,16 @@
 package extract
 
 import (
-	"bufio"
-	"compress/gzip"
+	"context"
 	"encoding/json"
-	"os"
+	"errors"
+	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tracuu/tracuu/internal/corpus"
 )
 
 // TestFurnitureOnRealParagraphs runs the boilerplate filters over the
@@ -15,31 +18,20 @@ import (
 // with only a little furniture left in ("Xem thêm: ..."): the filters must
 // leave at least 99.5% of them alone.
 func TestFurnitureOnRealParagraphs(t *testing.T) {
-	path := filepath.Join(corpusDir, "vi-news", "part-00.jsonl.gz")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("vi-news corpus not available (%v)", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	articles := 3000
 	if testing.Short() {
 		articles = 500
 	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	total, dropped := 0, 0
+	total, dropped, n := 0, 0, 0
 	reasons := map[string]int{}
-	for n := 0; n < articles && sc.Scan(); n++ {
+	err := corpus.Lines(context.Background(), filepath.Join(corpusDir, "vi-news"), func(file string, line int, text []byte) (bool, error) {
 		var a struct {
 			Body string `json:"body"`
 		}
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatalf("line %d: %v", n+1, err)
+		if err := json.Unmarshal(text, &a); err != nil {
+			return false, fmt.Errorf("%s line %d: %w", file, line, err)
 		}
+		n++
 		for _, p := range strings.Split(a.Body, "\n") {
 			if p = clean(p); p == "" {
 				continue
@@ -55,8 +47,12 @@ func TestFurnitureOnRealParagraphs(t *testing.T) {
 				reasons[why]++
 			}
 		}
+		return n < articles, nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("vi-news corpus not available (%v)", err)
 	}
-	if err := sc.Err(); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
 	share := float64(dropped) / float64(total)

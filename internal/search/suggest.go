@@ -71,8 +71,8 @@ func (s *Service) Suggest(ctx context.Context, q string, size int) (SuggestRespo
 	var terms, titles []Suggestion
 	for _, h := range res.Hits {
 		title := h.Article.Title
-		if t := completion(title, folded); t != "" && !seenTerm[vi.Normalize(t)] {
-			seenTerm[vi.Normalize(t)] = true
+		if t := completion(title, folded); t != "" && !seenTerm[t] {
+			seenTerm[t] = true
 			terms = append(terms, Suggestion{Text: t, Kind: "term"})
 		}
 		titles = append(titles, Suggestion{Text: title, Kind: "title", ID: h.Article.ID})

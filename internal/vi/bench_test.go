@@ -19,16 +19,26 @@ func paragraph(tb testing.TB) string {
 	return string(b)
 }
 
-func benchText(b *testing.B, s string, f func(string)) {
-	b.SetBytes(int64(len(s)))
+func benchText(b *testing.B, s string, f func(string)) { benchTexts(b, []string{s}, f) }
+
+// benchTexts runs f over every text per loop, reporting bytes per second
+// of wall and of CPU time.
+func benchTexts[T string | []byte](b *testing.B, texts []T, f func(T)) {
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	b.SetBytes(int64(n))
 	b.ReportAllocs()
 	c0, ok := cpuTime()
-	n := 0
+	loops := 0
 	for b.Loop() {
-		f(s)
-		n++
+		for _, t := range texts {
+			f(t)
+		}
+		loops++
 	}
-	reportCPU(b, c0, ok, int64(n)*int64(len(s)))
+	reportCPU(b, c0, ok, int64(loops)*int64(n))
 }
 
 // reportCPU adds the throughput per CPU second of the process (GC included)
@@ -66,22 +76,7 @@ func BenchmarkNormalizeNFD(b *testing.B) {
 // bodies of 300 real articles (about 1 MB, NFC as published), one text at a
 // time as the importer does.
 func BenchmarkCorpusNormalizeFold(b *testing.B) {
-	texts := loadCorpus(b, 300)
-	n := 0
-	for _, t := range texts {
-		n += len(t)
-	}
-	b.SetBytes(int64(n))
-	b.ReportAllocs()
-	c0, ok := cpuTime()
-	loops := 0
-	for b.Loop() {
-		for _, t := range texts {
-			normalizeFold(t)
-		}
-		loops++
-	}
-	reportCPU(b, c0, ok, int64(loops)*int64(n))
+	benchTexts(b, loadCorpus(b, 300), normalizeFold)
 }
 
 // BenchmarkTokens measures the analysis hot path: each word of the paragraph,
@@ -89,22 +84,10 @@ func BenchmarkCorpusNormalizeFold(b *testing.B) {
 // FoldToken. The bytes set are those of the tokens.
 func BenchmarkTokens(b *testing.B) {
 	var toks [][]byte
-	n := 0
 	for _, w := range strings.FieldsFunc(strings.ToLower(paragraph(b)), isWordSep) {
 		toks = append(toks, []byte(w))
-		n += len(w)
 	}
-	b.SetBytes(int64(n))
-	b.ReportAllocs()
-	c0, ok := cpuTime()
-	loops := 0
-	for b.Loop() {
-		for _, t := range toks {
-			FoldToken(NormalizeToken(t))
-		}
-		loops++
-	}
-	reportCPU(b, c0, ok, int64(loops)*int64(n))
+	benchTexts(b, toks, func(t []byte) { FoldToken(NormalizeToken(t)) })
 }
 
 // BenchmarkBaselineLowerNFC is the naive alternative, for scale: lower case
@@ -117,7 +100,7 @@ func BenchmarkBaselineLowerNFC(b *testing.B) {
 // BenchmarkCorpusNormalizeFold into its two passes; Fold reads the output
 // of Normalize, as there.
 func BenchmarkCorpusNormalize(b *testing.B) {
-	benchCorpus(b, loadCorpus(b, 300), func(s string) { Normalize(s) })
+	benchTexts(b, loadCorpus(b, 300), func(s string) { Normalize(s) })
 }
 
 func BenchmarkCorpusFold(b *testing.B) {
@@ -125,24 +108,5 @@ func BenchmarkCorpusFold(b *testing.B) {
 	for i, t := range texts {
 		texts[i] = Normalize(t)
 	}
-	benchCorpus(b, texts, func(s string) { Fold(s) })
-}
-
-// benchCorpus runs f over texts as BenchmarkCorpusNormalizeFold does.
-func benchCorpus(b *testing.B, texts []string, f func(string)) {
-	n := 0
-	for _, t := range texts {
-		n += len(t)
-	}
-	b.SetBytes(int64(n))
-	b.ReportAllocs()
-	c0, ok := cpuTime()
-	loops := 0
-	for b.Loop() {
-		for _, t := range texts {
-			f(t)
-		}
-		loops++
-	}
-	reportCPU(b, c0, ok, int64(loops)*int64(n))
+	benchTexts(b, texts, func(s string) { Fold(s) })
 }

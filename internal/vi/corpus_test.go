@@ -1,50 +1,40 @@
 package vi
 
 import (
-	"bufio"
-	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/tracuu/tracuu/internal/corpus"
 )
 
-// corpusPath is the shared corpus of real news (see its README); tests that
+// corpusDir is the shared corpus of real news (see its README); tests that
 // need it skip when it is absent.
-const corpusPath = "../../../shared/corpus/vi-news/part-00.jsonl.gz"
+const corpusDir = "../../../shared/corpus/vi-news"
 
-// loadCorpus returns up to n articles as title and body texts.
+// loadCorpus returns the first n articles as title and body texts.
 func loadCorpus(tb testing.TB, n int) []string {
 	tb.Helper()
-	f, err := os.Open(corpusPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("corpus %s absent: skipping the test on real text", corpusPath)
-	}
-	if err != nil {
-		tb.Fatalf("open corpus: %v", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		tb.Fatalf("read corpus %s: %v", corpusPath, err)
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	var texts []string
-	for line := 1; len(texts) < 2*n && sc.Scan(); line++ {
+	err := corpus.Lines(context.Background(), corpusDir, func(file string, line int, text []byte) (bool, error) {
 		var a struct{ Title, Body string }
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			tb.Fatalf("%s line %d: %v", corpusPath, line, err)
+		if err := json.Unmarshal(text, &a); err != nil {
+			return false, fmt.Errorf("%s line %d: %w", file, line, err)
 		}
 		texts = append(texts, a.Title, a.Body)
+		return len(texts) < 2*n, nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		tb.Skipf("corpus %s absent: skipping the test on real text", corpusDir)
 	}
-	if err := sc.Err(); err != nil {
-		tb.Fatalf("read corpus %s: %v", corpusPath, err)
+	if err != nil {
+		tb.Fatalf("read corpus: %v", err)
 	}
 	return texts
 }

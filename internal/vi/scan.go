@@ -27,19 +27,19 @@ const (
 )
 
 var (
-	// lead2 tells, of the byte two back, what context needs: 1 for E1, 2
+	// lead2 tells, of the byte two back, what byteContext needs: 1 for E1, 2
 	// for E2, 0 for any other. A table: a branch would be mispredicted.
 	lead2 = [256]uint8{0xE1: 1, 0xE2: 2}
-	// context is indexed by lead2[c2]<<8 | c1, c2 and c1 being the two
+	// byteContext is indexed by lead2[c2]<<8 | c1, c2 and c1 being the two
 	// bytes before.
-	context [4 << 8]uint8
-	// foldEntries is indexed by context<<8 | byte.
+	byteContext [4 << 8]uint8
+	// foldEntries is indexed by byteContext<<8 | byte.
 	foldEntries [16 << 8]uint16
 )
 
 // contextOf returns the context of the byte after c2 c1.
 func contextOf(c2, c1 byte) uint {
-	return uint(context[uint(lead2[c2]&3)<<8|uint(c1)])
+	return uint(byteContext[uint(lead2[c2]&3)<<8|uint(c1)])
 }
 
 // foldEntry returns the entry of c0 after c2 c1.
@@ -66,7 +66,7 @@ func buildFoldEntries() {
 			case k == 2 && c == 0x80:
 				x = xE280
 			}
-			context[k<<8|c] = uint8(x)
+			byteContext[k<<8|c] = uint8(x)
 		}
 	}
 	for i := range foldEntries {
