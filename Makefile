@@ -58,7 +58,7 @@ fuzz:
 # writes bench.json. A full 100k run takes ~10-15 minutes on 2 cores.
 # BENCH_FLAGS adds flags, e.g. make bench BENCH_FLAGS="--quick" (10k articles)
 # or BENCH_FLAGS="--docs 20000 --cpuprofile import.pprof".
-.PHONY: bench bench-import bench-query load
+.PHONY: bench bench-import bench-query bench-floor load
 BENCH_CORPUS ?= ../shared/corpus/vi-news
 BENCH_FLAGS ?=
 bench:
@@ -71,6 +71,13 @@ bench-import:
 # Query figures: imports without the re-import, then the query phases.
 bench-query:
 	$(GO) run ./cmd/tracuu-bench --corpus $(BENCH_CORPUS) --out bench-query.json --no-reimport $(BENCH_FLAGS)
+
+# Bleve's own figures on the same corpus with the least indexing an
+# accent-insensitive search can do (folded words only, with and without
+# positions), next to the default-mapping baseline: what the engine costs
+# before any of tracuu's analysis. ~10 minutes at 100k articles.
+bench-floor:
+	$(GO) run ./cmd/tracuu-bench floor --corpus $(BENCH_CORPUS) --out bench-floor.json $(BENCH_FLAGS)
 
 # A bounded load test (30 s, 8 clients: search, facets, suggest, export)
 # while the admin API imports; exits non-zero on any 5xx or error.

@@ -36,6 +36,7 @@ const (
 // always uses defaultSchema; tracuu-eval builds the other variants to
 // measure what each part costs and brings.
 type schema struct {
+	exactWords   bool   // word fields in canonical form (title, body) next to the folded ones
 	pairs        bool   // folded syllable-pair fields (title_fp, body_fp)
 	exactPairs   bool   // canonical syllable-pair fields too (title_p, body_p)
 	pairVectors  bool   // positions on pair fields: phrases of 3+ syllables are exact
@@ -53,7 +54,7 @@ type schema struct {
 // as positions on the word fields would) and give accented known-item
 // queries MRR@10 0.938; canonical pairs make it 5.7× and 0.967 (body spans
 // 0.76 → 0.90); BM25 beat TF-IDF (accent-less spans 0.85 against 0.63).
-var defaultSchema = schema{pairs: true, exactPairs: true, pairVectors: true, wordVectors: false, scoringModel: bindex.BM25Scoring}
+var defaultSchema = schema{exactWords: true, pairs: true, exactPairs: true, pairVectors: true, wordVectors: false, scoringModel: bindex.BM25Scoring}
 
 // newMapping builds the static mapping of defaultSchema.
 func newMapping() (*mapping.IndexMappingImpl, error) { return newMappingFor(defaultSchema) }
@@ -86,7 +87,10 @@ func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
 		return f
 	}
 	text := func(prop, folded, pairs, fpairs string) {
-		fs := []*mapping.FieldMapping{field(prop, AnalyzerExact, sc.wordVectors)}
+		var fs []*mapping.FieldMapping
+		if sc.exactWords {
+			fs = append(fs, field(prop, AnalyzerExact, sc.wordVectors))
+		}
 		if sc.pairs {
 			fs = append(fs, field(fpairs, AnalyzerFoldedPairs, sc.pairVectors))
 		}

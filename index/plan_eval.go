@@ -15,6 +15,7 @@ import (
 // brings (ranking). The zero Variant is the product schema.
 type Variant struct {
 	NoPairs         bool   // leave out the pair fields
+	NoExactWords    bool   // leave out the canonical word fields (folded words only)
 	NoExactPairs    bool   // leave out the canonical pair fields (folded ones only)
 	NoPairPositions bool   // pair fields without positions
 	WordPositions   bool   // positions on the word fields
@@ -23,6 +24,7 @@ type Variant struct {
 
 func (v Variant) schema() schema {
 	sc := defaultSchema
+	sc.exactWords = !v.NoExactWords
 	sc.pairs = !v.NoPairs
 	sc.exactPairs = sc.exactPairs && !v.NoExactPairs
 	sc.pairVectors = !v.NoPairPositions

@@ -7,6 +7,7 @@
 //	go run ./cmd/tracuu-bench --corpus ../shared/corpus/vi-news --out bench.json
 //	go run ./cmd/tracuu-bench --quick                  # 10k articles
 //	go run ./cmd/tracuu-bench load --duration 30s      # load test with an admin import
+//	go run ./cmd/tracuu-bench floor                    # Bleve's own figures, least indexing
 package main
 
 import (
@@ -37,6 +38,9 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "load" {
 		return runLoad(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "floor" {
+		return runFloor(ctx, args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("tracuu-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -180,3 +180,54 @@ func TestLoadSmall(t *testing.T) {
 		t.Errorf("table lacks the verdict:\n%s", out.String())
 	}
 }
+
+// TestFloorSmall runs the engine floor on 300 generated articles: three
+// child imports and the mix on each.
+func TestFloorSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs three child imports")
+	}
+	corpus := t.TempDir()
+	writeCorpus(t, corpus, 300)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var log bytes.Buffer
+	rep, err := Floor(ctx, Config{Corpus: corpus, Seed: 1, Queries: 40, Rounds: 1, WorkDir: t.TempDir(), Log: &log, ChildSelf: os.Args[0]})
+	if err != nil {
+		t.Fatalf("Floor: %v\nlog:\n%s", err, log.String())
+	}
+	if len(rep.Engines) != 3 {
+		t.Fatalf("%d engines, want 3", len(rep.Engines))
+	}
+	base, plain, pos := rep.Engines[0], rep.Engines[1], rep.Engines[2]
+	for _, e := range rep.Engines {
+		if e.Import.Articles != 300 || e.Import.PerSec <= 0 || e.Import.PeakRSS < 1<<20 || e.Import.IndexBytes <= 0 {
+			t.Errorf("%s: import figures %+v", e.Name, e.Import)
+		}
+		if e.Queries.Overall.N != 40 || e.Queries.Failures != 0 {
+			t.Errorf("%s: %d queries timed, %d failed", e.Name, e.Queries.Overall.N, e.Queries.Failures)
+		}
+	}
+	// Folding is what lets the floor find the accent-less queries the
+	// baseline misses; positions are what let it find phrases.
+	if pos.Queries.NoHits != 0 {
+		t.Errorf("floor with positions: %d queries without hits, want 0", pos.Queries.NoHits)
+	}
+	if base.Queries.NoHits == 0 {
+		t.Errorf("baseline found every query, accent-less ones included: the mix has none?")
+	}
+	if phrases := plain.Queries.Classes[ClassPhrase].N; phrases == 0 || plain.Queries.NoHits != phrases || plain.Phrases {
+		t.Errorf("floor without positions: %d of %d queries without hits, want the %d phrases (and Phrases false, is %v)",
+			plain.Queries.NoHits, plain.Queries.Overall.N, phrases, plain.Phrases)
+	}
+	if plain.Import.IndexBytes >= pos.Import.IndexBytes {
+		t.Errorf("positions cost nothing: %d bytes without, %d with", plain.Import.IndexBytes, pos.Import.IndexBytes)
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	for _, want := range []string{"floor: folded words", "with positions", "baseline", "p50/p95/p99"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}

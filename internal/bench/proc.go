@@ -20,10 +20,24 @@ import (
 )
 
 // childEnv, when set in the environment, makes the bench binary (or the
-// test binary) act as a child instead: "baseline-import DIR FILE" imports
-// the baseline and prints {"articles": N}. Re-executing itself lets the
-// baseline import be measured like tracuu's, as a process of its own.
+// test binary) act as a child instead: "ROLE DIR FILE" imports FILE into a
+// new index at DIR and prints {"articles": N}. Re-executing itself lets
+// the baseline and floor imports be measured like tracuu's, as processes
+// of their own.
 const childEnv = "TRACUU_BENCH_CHILD"
+
+// Child roles: which index a child builds.
+const (
+	roleBaseline       = "baseline-import"        // Bleve's default mapping
+	roleFloor          = "floor-import"           // index.FloorMapping without positions
+	roleFloorPositions = "floor-positions-import" // index.FloorMapping with positions
+)
+
+var childRoles = map[string]func(ctx context.Context, dir, src string) (int, error){
+	roleBaseline:       baselineImport,
+	roleFloor:          func(ctx context.Context, dir, src string) (int, error) { return floorImport(ctx, dir, src, false) },
+	roleFloorPositions: func(ctx context.Context, dir, src string) (int, error) { return floorImport(ctx, dir, src, true) },
+}
 
 // ChildMain runs the child role when the environment asks for one. The
 // caller exits with code when handled; main functions and TestMain call
@@ -33,11 +47,12 @@ func ChildMain() (handled bool, code int) {
 	if role == "" {
 		return false, 0
 	}
-	if role != "baseline-import" || len(os.Args) < 3 {
+	run, ok := childRoles[role]
+	if !ok || len(os.Args) < 3 {
 		fmt.Fprintf(os.Stderr, "tracuu-bench child: unknown role %q or missing arguments\n", role)
 		return true, 2
 	}
-	n, err := baselineImport(context.Background(), os.Args[len(os.Args)-2], os.Args[len(os.Args)-1])
+	n, err := run(context.Background(), os.Args[len(os.Args)-2], os.Args[len(os.Args)-1])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tracuu-bench child:", err)
 		return true, 1

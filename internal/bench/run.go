@@ -167,14 +167,20 @@ type PhaseLoad struct {
 
 // mark records the load average at the start of a phase.
 func (r *Report) mark(phase string) {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return
-	}
-	var l float64
-	if _, err := fmt.Sscan(string(b), &l); err == nil {
+	if l, ok := load1(); ok {
 		r.LoadAvg = append(r.LoadAvg, PhaseLoad{phase, l})
 	}
+}
+
+// load1 is the machine's 1-minute load average.
+func load1() (float64, bool) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0, false
+	}
+	var l float64
+	_, err = fmt.Sscan(string(b), &l)
+	return l, err == nil
 }
 
 // Target is one goal of the brief and whether this run met it.
@@ -267,28 +273,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if cfg.Baseline {
 			rep.mark("baseline import")
 			logf(cfg.Log, "importing into the default-mapping baseline (child process)")
-			self := cfg.ChildSelf
-			if self == "" {
-				if self, err = os.Executable(); err != nil {
-					return nil, fmt.Errorf("baseline child: %w", err)
-				}
-			}
-			args := append(append([]string(nil), cfg.ChildArgs0...), base, c.Path)
-			cmd := exec.CommandContext(ctx, self, args...)
-			cmd.Env = append(os.Environ(), childEnv+"=baseline-import")
-			bm, err := runMeasured(cmd)
+			f, err := childImport(ctx, cfg, roleBaseline, base, c)
 			if err != nil {
-				return nil, fmt.Errorf("baseline import: %w", err)
+				return nil, err
 			}
-			var bs struct {
-				Articles int `json:"articles"`
-			}
-			if err := json.Unmarshal(lastLine(bm.Stdout), &bs); err != nil {
-				return nil, fmt.Errorf("baseline import printed %q: %w", bm.Stdout, err)
-			}
-			f := importFigures(bs.Articles, bm, dirSize(base), c.RawBytes)
 			rep.Baseline = &f
-			logf(cfg.Log, "baseline: %d articles in %.1fs, %.0f/s, peak RSS %s", bs.Articles, bm.Wall.Seconds(), f.PerSec, mb(bm.PeakRSS))
+			logf(cfg.Log, "baseline: %d articles in %.1fs, %.0f/s, peak RSS %s", f.Articles, f.Seconds, f.PerSec, mb(f.PeakRSS))
 		}
 
 		if cfg.CPUProfile != "" {
@@ -385,6 +375,33 @@ func profileQueries(ctx context.Context, dir string, mix []Query, out string) er
 	defer pprof.StopCPUProfile()
 	_, err = oursInProcess(ctx, dir, mix, 2)
 	return err
+}
+
+// childImport imports the corpus c into a new index at dir in a child
+// process of the given role (see ChildMain), measured like tracuu's
+// import: wall and CPU time, peak RSS, the index size.
+func childImport(ctx context.Context, cfg Config, role, dir string, c *Corpus) (ImportFigures, error) {
+	self := cfg.ChildSelf
+	if self == "" {
+		var err error
+		if self, err = os.Executable(); err != nil {
+			return ImportFigures{}, fmt.Errorf("%s child: %w", role, err)
+		}
+	}
+	args := append(append([]string(nil), cfg.ChildArgs0...), dir, c.Path)
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Env = append(os.Environ(), childEnv+"="+role)
+	m, err := runMeasured(cmd)
+	if err != nil {
+		return ImportFigures{}, fmt.Errorf("%s: %w", role, err)
+	}
+	var out struct {
+		Articles int `json:"articles"`
+	}
+	if err := json.Unmarshal(lastLine(m.Stdout), &out); err != nil {
+		return ImportFigures{}, fmt.Errorf("%s printed %q: %w", role, m.Stdout, err)
+	}
+	return importFigures(out.Articles, m, dirSize(dir), c.RawBytes), nil
 }
 
 func importFigures(n int, m measured, size, raw int64) ImportFigures {

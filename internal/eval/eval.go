@@ -155,6 +155,12 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 			{"tracuu without pair fields (positions on words)", index.Variant{NoPairs: true, WordPositions: true}, false},
 			{"tracuu, pairs without positions", index.Variant{NoPairPositions: true}, false},
 			{"tracuu, folded pairs only", index.Variant{NoExactPairs: true}, false},
+			// The floor: the least an accent-insensitive search can index
+			// (folded words, the stored article, facets), with and without
+			// the positions a phrase query would need. Issue #7's import
+			// and size figures are measured against these.
+			{"folded words only, positions", index.Variant{NoExactWords: true, NoPairs: true, WordPositions: true}, false},
+			{"folded words only", index.Variant{NoExactWords: true, NoPairs: true}, false},
 		} {
 			b, fig, err := build(ctx, cfg, v.name, arts, v.v)
 			if err != nil {

@@ -1,0 +1,44 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Floor index fields: the folded words of title and body together, and
+// the article stored as it came.
+const (
+	FloorText   = "text"
+	FloorSource = "src"
+)
+
+// FloorMapping is the least Bleve can index for an accent-insensitive
+// search of our articles: one field of folded words, the article stored,
+// no exact forms, no syllable pairs, no facets, no _all; positions only
+// when asked (a phrase query needs them). tracuu-bench floor measures
+// Bleve on it, so that the product's figures can be set against what the
+// engine does before any of our analysis (see README, "Engine floor").
+func FloorMapping(positions bool) (*mapping.IndexMappingImpl, error) {
+	m := mapping.NewIndexMapping()
+	if err := addAnalyzers(m); err != nil {
+		return nil, err
+	}
+	m.IndexDynamic, m.StoreDynamic, m.DocValuesDynamic = false, false, false
+	m.ScoringModel = defaultSchema.scoringModel
+	doc := mapping.NewDocumentStaticMapping()
+
+	text := mapping.NewTextFieldMapping()
+	text.Analyzer = AnalyzerFolded
+	text.Store, text.IncludeInAll, text.DocValues = false, false, false
+	text.IncludeTermVectors = positions
+	doc.AddFieldMappingsAt(FloorText, text)
+
+	src := mapping.NewTextFieldMapping()
+	src.Analyzer = keyword.Name
+	src.Index, src.Store, src.IncludeInAll, src.IncludeTermVectors, src.DocValues = false, true, false, false, false
+	doc.AddFieldMappingsAt(FloorSource, src)
+
+	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
+	m.DefaultMapping = doc
+	return m, nil
+}

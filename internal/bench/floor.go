@@ -1,0 +1,197 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/tracuu/tracuu/index"
+)
+
+// The engine floor: Bleve indexing and searching the same corpus with the
+// least an accent-insensitive search can do (index.FloorMapping: folded
+// words only, no exact forms, no pairs, no facets, top ten by BM25).
+// tracuu's figures sit between the baseline and this floor; a target the
+// floor itself misses is out of reach of Bleve, whatever our analysis.
+
+// floorBatch is the floor's batch size: the product's (index.batchSize).
+const floorBatch = 250
+
+// floorImport indexes the JSONL file src into a new floor index at dir.
+func floorImport(ctx context.Context, dir, src string, positions bool) (int, error) {
+	m, err := index.FloorMapping(positions)
+	if err != nil {
+		return 0, err
+	}
+	idx, err := bleve.New(dir, m)
+	if err != nil {
+		return 0, fmt.Errorf("floor: create %s: %w", dir, err)
+	}
+	n, err := batchImport(ctx, idx, src, floorBatch, func(d doc, line []byte) any {
+		return map[string]any{index.FloorText: d.Title + "\n" + d.Body, index.FloorSource: string(line)}
+	})
+	if err != nil {
+		return n, fmt.Errorf("floor: %w", err)
+	}
+	return n, nil
+}
+
+// floorSearch runs q on a floor index: every word required (a phrase
+// query for a quoted one), ten hits, nothing else.
+func floorSearch(ctx context.Context, idx bleve.Index, q Query) (uint64, error) {
+	var bq query.Query
+	if q.Phrase {
+		mq := bleve.NewMatchPhraseQuery(q.Words)
+		mq.SetField(index.FloorText)
+		mq.Analyzer = index.AnalyzerFolded
+		bq = mq
+	} else {
+		mq := bleve.NewMatchQuery(q.Words)
+		mq.SetField(index.FloorText)
+		mq.Analyzer = index.AnalyzerFolded
+		mq.SetOperator(query.MatchQueryOperatorAnd)
+		bq = mq
+	}
+	res, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(bq, 10, 0, false))
+	if err != nil {
+		return 0, fmt.Errorf("floor: search %q: %w", q.Text, err)
+	}
+	return res.Total, nil
+}
+
+// FloorEngine is one engine of the floor run.
+type FloorEngine struct {
+	Name    string        `json:"name"`
+	Import  ImportFigures `json:"import"`
+	Queries QueryFigures  `json:"queries"`
+	Facets  bool          `json:"counts_facets"`   // the baseline counts three terms facets; the floors count none
+	Phrases bool          `json:"answers_phrases"` // without positions, Bleve finds no phrase
+}
+
+// FloorReport is the result of `tracuu-bench floor`.
+type FloorReport struct {
+	When    time.Time     `json:"when"`
+	Corpus  *Corpus       `json:"corpus"`
+	Seed    uint64        `json:"seed"`
+	Engines []FloorEngine `json:"engines"`
+	Mix     []Query       `json:"mix"`
+	LoadAvg []PhaseLoad   `json:"load_avg"`
+}
+
+// Floor imports the corpus into the baseline and both floor indexes, each
+// in a child process, then replays the query mix on each in process.
+func Floor(ctx context.Context, cfg Config) (*FloorReport, error) {
+	cfg.Defaults()
+	work := cfg.WorkDir
+	if work == "" {
+		d, err := os.MkdirTemp("", "tracuu-floor-")
+		if err != nil {
+			return nil, fmt.Errorf("work dir: %w", err)
+		}
+		work = d
+	} else if err := os.MkdirAll(work, 0o755); err != nil {
+		return nil, fmt.Errorf("work dir: %w", err)
+	}
+	if !cfg.Keep {
+		defer os.RemoveAll(work)
+	}
+	rep := &FloorReport{When: time.Now().UTC(), Seed: cfg.Seed}
+	logf(cfg.Log, "preparing the corpus from %s", cfg.Corpus)
+	c, err := Prepare(ctx, cfg.Corpus, cfg.Docs, filepath.Join(work, "corpus.jsonl"), cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	rep.Corpus, rep.Mix = c, c.Mix(cfg.Queries, cfg.Seed)
+	engines := []struct {
+		name, role string
+		search     func(ctx context.Context, dir string) (QueryFigures, error)
+	}{
+		{"Bleve default mapping (the baseline)", roleBaseline, func(ctx context.Context, dir string) (QueryFigures, error) {
+			return baselineInProcess(ctx, dir, rep.Mix, cfg.Rounds)
+		}},
+		{"floor: folded words", roleFloor, func(ctx context.Context, dir string) (QueryFigures, error) {
+			return floorInProcess(ctx, dir, rep.Mix, cfg.Rounds)
+		}},
+		{"floor: folded words with positions", roleFloorPositions, func(ctx context.Context, dir string) (QueryFigures, error) {
+			return floorInProcess(ctx, dir, rep.Mix, cfg.Rounds)
+		}},
+	}
+	for _, e := range engines {
+		dir := filepath.Join(work, e.role)
+		rep.mark(e.role)
+		logf(cfg.Log, "importing %d articles into %s (child process)", c.Docs, e.name)
+		f, err := childImport(ctx, cfg, e.role, dir, c)
+		if err != nil {
+			return nil, err
+		}
+		logf(cfg.Log, "%s: %.0f articles/s; replaying %d queries", e.name, f.PerSec, len(rep.Mix))
+		q, err := e.search(ctx, dir)
+		if err != nil {
+			return nil, err
+		}
+		rep.Engines = append(rep.Engines, FloorEngine{Name: e.name, Import: f, Queries: q, Facets: e.role == roleBaseline, Phrases: e.role != roleFloor})
+		if err := os.RemoveAll(dir); err != nil && !cfg.Keep {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+func floorInProcess(ctx context.Context, dir string, mix []Query, rounds int) (QueryFigures, error) {
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		return QueryFigures{}, fmt.Errorf("floor: open %s: %w", dir, err)
+	}
+	defer idx.Close()
+	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) { return floorSearch(ctx, idx, q) })
+}
+
+// mark records the load average at the start of a phase.
+func (r *FloorReport) mark(phase string) {
+	if l, ok := load1(); ok {
+		r.LoadAvg = append(r.LoadAvg, PhaseLoad{Phase: phase, Load1: l})
+	}
+}
+
+// Print writes the report as a table, each engine against the baseline.
+func (r *FloorReport) Print(w io.Writer) {
+	fmt.Fprintf(w, "tracuu-bench floor %s  %d articles (%s of JSONL)  seed %d\n",
+		r.When.Format("2006-01-02T15:04Z"), r.Corpus.Docs, mb(r.Corpus.RawBytes), r.Seed)
+	fmt.Fprintln(w, "queries: every word required, ten hits by BM25; the baseline also counts three terms facets, the floors none")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "engine\tarticles/s\tvs baseline\tCPU ms/article\tpeak RSS\tsize/raw\tp50/p95/p99 ms\tphrase p50/p95/p99\t")
+	var base *FloorEngine
+	for i := range r.Engines {
+		e := &r.Engines[i]
+		if base == nil {
+			base = e
+		}
+		cpu := 0.0
+		if e.Import.Articles > 0 {
+			cpu = 1000 * e.Import.CPUSeconds / float64(e.Import.Articles)
+		}
+		o, p := e.Queries.Overall, e.Queries.Classes[ClassPhrase]
+		phrase := "no positions: none found"
+		if e.Phrases {
+			phrase = fmt.Sprintf("%.1f / %.1f / %.1f", p.P50, p.P95, p.P99)
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f×\t%.2f\t%s\t%.2f\t%.1f / %.1f / %.1f\t%s\t\n", e.Name,
+			e.Import.PerSec, ratio(e.Import.PerSec, base.Import.PerSec), cpu, mb(e.Import.PeakRSS), e.Import.SizeRatio,
+			o.P50, o.P95, o.P99, phrase)
+	}
+	tw.Flush()
+	if len(r.LoadAvg) > 0 {
+		fmt.Fprint(w, "machine load (1-min average) as each import began:")
+		for _, l := range r.LoadAvg {
+			fmt.Fprintf(w, " %s %.1f;", l.Phase, l.Load1)
+		}
+		fmt.Fprintln(w)
+	}
+}
