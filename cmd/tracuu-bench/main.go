@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.NoQueries, "no-queries", false, "import figures only: skip every query phase (implies --no-http)")
 	fs.StringVar(&cfg.WorkDir, "dir", "", "work directory for the corpus copy and indexes (default: temporary)")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the work directory")
-	fs.BoolVar(&cfg.Reuse, "reuse", false, "with --dir: measure the queries of the index a --keep run left there, without importing")
+	fs.BoolVar(&cfg.Reuse, "reuse", false, "with --dir: measure the queries of the index a --keep run left there, without importing (keeps it)")
 	fs.StringVar(&cfg.TracuuBin, "tracuu", "", "tracuu binary to measure (default: build this checkout)")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "also import once in process under the CPU profiler and write the profile here")
 	fs.StringVar(&cfg.QueryProf, "query-cpuprofile", "", "also replay the query mix in process under the CPU profiler and write the profile here")

@@ -231,3 +231,35 @@ func TestFloorSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchReuseKeepsIndex measures the queries of a kept index with
+// --reuse, twice: no import happens and the index is still there after.
+func TestBenchReuseKeepsIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs tracuu")
+	}
+	corpus, work := t.TempDir(), t.TempDir()
+	writeCorpus(t, corpus, 200)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cfg := Config{Corpus: corpus, Seed: 1, Queries: 20, Rounds: 1, WorkDir: work, Log: io.Discard, TracuuBin: tracuuBin}
+	first := cfg
+	first.Keep, first.NoQueries = true, true
+	if rep, err := Run(ctx, first); err != nil || rep.Import.Articles != 200 {
+		t.Fatalf("kept run: %v, imported %+v", err, rep)
+	}
+	for i := 0; i < 2; i++ {
+		again := cfg
+		again.Reuse = true
+		rep, err := Run(ctx, again)
+		if err != nil {
+			t.Fatalf("reuse %d: %v", i, err)
+		}
+		if rep.Import.Articles != 0 || rep.Ours.Overall.N != 20 || rep.Ours.NoHits != 0 {
+			t.Errorf("reuse %d: imported %d, timed %d queries, %d without hits; want 0, 20, 0", i, rep.Import.Articles, rep.Ours.Overall.N, rep.Ours.NoHits)
+		}
+		if _, err := os.Stat(filepath.Join(work, "tracuu-index")); err != nil {
+			t.Fatalf("reuse %d removed the kept index: %v", i, err)
+		}
+	}
+}

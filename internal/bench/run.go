@@ -40,7 +40,7 @@ type Config struct {
 	HTTP       bool          // start `tracuu serve` and run the HTTP phases
 	NoQueries  bool          // import figures only: no query phase at all
 	WorkDir    string        // where the corpus copy and the indexes go (default: a temporary directory)
-	Keep       bool          // keep WorkDir afterwards
+	Keep       bool          // keep WorkDir afterwards (always, with Reuse)
 	Reuse      bool          // measure the queries of an index an earlier --keep run left in WorkDir
 	TracuuBin  string        // the tracuu binary; empty builds it
 	Log        io.Writer     // progress lines; may be nil
@@ -205,7 +205,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	} else if err := os.MkdirAll(work, 0o755); err != nil {
 		return nil, fmt.Errorf("work dir: %w", err)
 	}
-	if !cfg.Keep {
+	// A run that reuses a kept index keeps it: the point of --reuse is to
+	// measure the same index again.
+	if !cfg.Keep && !cfg.Reuse {
 		defer os.RemoveAll(work)
 	} else {
 		fmt.Fprintf(cfg.Log, "bench: work dir %s is kept\n", work)
