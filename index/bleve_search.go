@@ -375,9 +375,9 @@ func (b *Bleve) translate(ctx context.Context, q Query) (query.Query, error) {
 	case nil, MatchAll:
 		return bleve.NewMatchAllQuery(), nil
 	case Term:
-		return textQuery(q.Field, q.Text, false)
+		return textQuery(q.Field, q.Text, false, q.Folded)
 	case Phrase:
-		return textQuery(q.Field, q.Text, true)
+		return textQuery(q.Field, q.Text, true, false)
 	case Prefix:
 		return b.prefixQuery(ctx, q)
 	case Bool:

@@ -58,10 +58,10 @@ func textFields(field string) ([]textField, error) {
 }
 
 // textQuery matches text in a field: a keyword field by its facet value,
-// a text field through its folded twin and, when the text has marks, its
-// exact field with a higher boost. A phrase of two words or more is
-// answered from the pair fields (pairPhrase).
-func textQuery(field, text string, phrase bool) (query.Query, error) {
+// a text field through its folded twin and, when the text has marks and
+// folded is false, its exact field with a higher boost. A phrase of two
+// words or more is answered from the pair fields (pairPhrase).
+func textQuery(field, text string, phrase, folded bool) (query.Query, error) {
 	fields, err := textFields(field)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func textQuery(field, text string, phrase bool) (query.Query, error) {
 		// One word (or none) is a term: a positional phrase would need
 		// positions, which the word fields do not keep.
 		any = append(any, match(f.folded, AnalyzerFolded, text, f.boost))
-		if marks {
+		if marks && !folded {
 			any = append(any, match(f.exact, AnalyzerExact, text, f.boost*tuning.Exact))
 		}
 	}

@@ -84,6 +84,42 @@ func TestPairPhrases(t *testing.T) {
 	}
 }
 
+// TestFoldedTerm checks that a Folded term ignores the marks typed: two
+// articles that differ only in a mark score the same, where the plain term
+// ranks the spelling typed above the other.
+func TestFoldedTerm(t *testing.T) {
+	ctx := context.Background()
+	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Upsert(ctx,
+		article.Article{ID: "f1", Title: "Chợ", Body: "Chợ bán ghế gỗ."},
+		article.Article{ID: "f2", Title: "Chợ", Body: "Chợ bàn ghế gỗ."},
+	); err != nil {
+		t.Fatal(err)
+	}
+	scores := func(q Term) map[string]float64 {
+		t.Helper()
+		res, err := b.Search(ctx, Request{Query: q, Size: 10})
+		if err != nil {
+			t.Fatalf("search %+v: %v", q, err)
+		}
+		s := map[string]float64{}
+		for _, h := range res.Hits {
+			s[h.Article.ID] = h.Score
+		}
+		return s
+	}
+	if s := scores(Term{Text: "bán"}); len(s) != 2 || s["f1"] <= s["f2"] {
+		t.Errorf("term bán scored %v; want both, f1 (spelled as typed) higher", s)
+	}
+	if s := scores(Term{Text: "bán", Folded: true}); len(s) != 2 || s["f1"] != s["f2"] {
+		t.Errorf("folded term bán scored %v; want both, equal", s)
+	}
+}
+
 // TestFrequentPrefixWords checks the bounded prefix expansion of
 // completions: the words kept are the most frequent ones, counted right
 // even after a word held by one article (zapx's dictionary iterator counts

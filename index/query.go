@@ -5,10 +5,14 @@ package index
 type Query interface{ query() }
 
 // Term matches a word (one or more syllables, analyzed by the backend) in a
-// field, or in the default text fields when Field is "".
+// field, or in the default text fields when Field is "". Folded matches
+// and scores the word without its marks only: the query ranks the spelling
+// typed by other clauses (a phrase, the title), and per-word rewards for
+// it would outweigh them.
 type Term struct {
-	Field string
-	Text  string
+	Field  string
+	Text   string
+	Folded bool
 }
 
 // Phrase matches words adjacent and in order.

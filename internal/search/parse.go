@@ -205,6 +205,7 @@ func (p *parser) or() (index.Query, error) {
 func (p *parser) and() (index.Query, error) {
 	var b index.Bool
 	var plain []string
+	var plainAt []int // where in b.Must the plain words are
 	for t := p.peek(); t != nil && t.kind != tOr && t.kind != tClose; t = p.peek() {
 		neg := t.neg
 		q, isPlain, err := p.unary()
@@ -215,10 +216,11 @@ func (p *parser) and() (index.Query, error) {
 		case neg:
 			b.Not = append(b.Not, q)
 		default:
-			b.Must = append(b.Must, q)
 			if isPlain {
 				plain = append(plain, t.text)
+				plainAt = append(plainAt, len(b.Must))
 			}
+			b.Must = append(b.Must, q)
 		}
 	}
 	if len(b.Must) == 0 && len(b.Not) == 0 {
@@ -231,6 +233,18 @@ func (p *parser) and() (index.Query, error) {
 	if len(plain) > 1 {
 		// Documents with the words side by side, in order, rank first.
 		b.Should = append(b.Should, index.Phrase{Text: strings.Join(plain, " ")})
+		// The phrase (through pairs as typed) and the title clause reward
+		// the spelling typed, so the words themselves match folded only.
+		// Rewarding each word's marks on its own ranked articles that
+		// repeat common words above the one holding the span: on 20,000
+		// articles (make eval --docs 20000) body spans went from MRR@10
+		// 0.88 to 0.98, scattered title words from 0.88 to 0.85, and
+		// two-word queries got a third faster (p50 25 → 17 ms at 100k).
+		for _, i := range plainAt {
+			t := b.Must[i].(index.Term)
+			t.Folded = true
+			b.Must[i] = t
+		}
 		// An article whose title holds every word ranks high even when the
 		// words are apart there. It is a clause of its own, outside b:
 		// Bleve scales a disjunction by the share of its clauses that match,

@@ -35,7 +35,7 @@ func TestParse(t *testing.T) {
 		{"or and", planned("or", "and")}, // lower-case "or" is a word
 		{"quy che -x", index.Bool{
 			Must: []index.Query{index.Bool{
-				Must:   []index.Query{index.Term{Text: "quy"}, index.Term{Text: "che"}},
+				Must:   []index.Query{index.Term{Text: "quy", Folded: true}, index.Term{Text: "che", Folded: true}},
 				Should: []index.Query{index.Phrase{Text: "quy che"}},
 				Not:    []index.Query{index.Term{Text: "x"}},
 			}},
@@ -59,7 +59,7 @@ func TestParse(t *testing.T) {
 func planned(words ...string) index.Query {
 	var must, title []index.Query
 	for _, w := range words {
-		must = append(must, index.Term{Text: w})
+		must = append(must, index.Term{Text: w, Folded: true})
 		title = append(title, index.Term{Field: "title", Text: w})
 	}
 	return index.Bool{
