@@ -89,19 +89,11 @@ type FloorReport struct {
 // in a child process, then replays the query mix on each in process.
 func Floor(ctx context.Context, cfg Config) (*FloorReport, error) {
 	cfg.Defaults()
-	work := cfg.WorkDir
-	if work == "" {
-		d, err := os.MkdirTemp("", "tracuu-floor-")
-		if err != nil {
-			return nil, fmt.Errorf("work dir: %w", err)
-		}
-		work = d
-	} else if err := os.MkdirAll(work, 0o755); err != nil {
-		return nil, fmt.Errorf("work dir: %w", err)
+	work, cleanup, err := workDir(cfg.WorkDir, "tracuu-floor-", cfg.Keep)
+	if err != nil {
+		return nil, err
 	}
-	if !cfg.Keep {
-		defer os.RemoveAll(work)
-	}
+	defer cleanup()
 	rep := &FloorReport{When: time.Now().UTC(), Seed: cfg.Seed}
 	logf(cfg.Log, "preparing the corpus from %s", cfg.Corpus)
 	c, err := Prepare(ctx, cfg.Corpus, cfg.Docs, filepath.Join(work, "corpus.jsonl"), cfg.Seed)
@@ -109,19 +101,10 @@ func Floor(ctx context.Context, cfg Config) (*FloorReport, error) {
 		return nil, err
 	}
 	rep.Corpus, rep.Mix = c, c.Mix(cfg.Queries, cfg.Seed)
-	engines := []struct {
-		name, role string
-		search     func(ctx context.Context, dir string) (QueryFigures, error)
-	}{
-		{"Bleve default mapping (the baseline)", roleBaseline, func(ctx context.Context, dir string) (QueryFigures, error) {
-			return baselineInProcess(ctx, dir, rep.Mix, cfg.Rounds)
-		}},
-		{"floor: folded words", roleFloor, func(ctx context.Context, dir string) (QueryFigures, error) {
-			return floorInProcess(ctx, dir, rep.Mix, cfg.Rounds)
-		}},
-		{"floor: folded words with positions", roleFloorPositions, func(ctx context.Context, dir string) (QueryFigures, error) {
-			return floorInProcess(ctx, dir, rep.Mix, cfg.Rounds)
-		}},
+	engines := []struct{ name, role string }{
+		{"Bleve default mapping (the baseline)", roleBaseline},
+		{"floor: folded words", roleFloor},
+		{"floor: folded words with positions", roleFloorPositions},
 	}
 	for _, e := range engines {
 		dir := filepath.Join(work, e.role)
@@ -132,7 +115,11 @@ func Floor(ctx context.Context, cfg Config) (*FloorReport, error) {
 			return nil, err
 		}
 		logf(cfg.Log, "%s: %.0f articles/s; replaying %d queries", e.name, f.PerSec, len(rep.Mix))
-		q, err := e.search(ctx, dir)
+		timed := floorInProcess
+		if e.role == roleBaseline {
+			timed = baselineInProcess
+		}
+		q, err := timed(ctx, dir, rep.Mix, cfg.Rounds)
 		if err != nil {
 			return nil, err
 		}

@@ -104,17 +104,11 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadReport, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	work := cfg.WorkDir
-	if work == "" {
-		d, err := os.MkdirTemp("", "tracuu-load-")
-		if err != nil {
-			return nil, fmt.Errorf("work dir: %w", err)
-		}
-		work = d
+	work, cleanup, err := workDir(cfg.WorkDir, "tracuu-load-", cfg.Keep)
+	if err != nil {
+		return nil, err
 	}
-	if !cfg.Keep {
-		defer os.RemoveAll(work)
-	}
+	defer cleanup()
 	bin, err := tracuuBinary(ctx, Config{TracuuBin: cfg.TracuuBin, Log: cfg.Log}, work)
 	if err != nil {
 		return nil, err

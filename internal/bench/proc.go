@@ -63,6 +63,24 @@ func ChildMain() (handled bool, code int) {
 	return true, 0
 }
 
+// workDir returns dir, created if need be, or a new temporary directory
+// when dir is "", and the function that removes it afterwards unless keep.
+func workDir(dir, prefix string, keep bool) (string, func(), error) {
+	if dir == "" {
+		d, err := os.MkdirTemp("", prefix)
+		if err != nil {
+			return "", nil, fmt.Errorf("work dir: %w", err)
+		}
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, fmt.Errorf("work dir: %w", err)
+	}
+	if keep {
+		return dir, func() {}, nil
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
+}
+
 // measured is what a finished child process cost.
 type measured struct {
 	Stdout  []byte

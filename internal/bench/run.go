@@ -195,21 +195,15 @@ type Target struct {
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	cfg.Defaults()
 	start := time.Now()
-	work := cfg.WorkDir
-	if work == "" {
-		d, err := os.MkdirTemp("", "tracuu-bench-")
-		if err != nil {
-			return nil, fmt.Errorf("work dir: %w", err)
-		}
-		work = d
-	} else if err := os.MkdirAll(work, 0o755); err != nil {
-		return nil, fmt.Errorf("work dir: %w", err)
-	}
 	// A run that reuses a kept index keeps it: the point of --reuse is to
 	// measure the same index again.
-	if !cfg.Keep && !cfg.Reuse {
-		defer os.RemoveAll(work)
-	} else {
+	keep := cfg.Keep || cfg.Reuse
+	work, cleanup, err := workDir(cfg.WorkDir, "tracuu-bench-", keep)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	if keep {
 		fmt.Fprintf(cfg.Log, "bench: work dir %s is kept\n", work)
 	}
 	rep := &Report{When: start.UTC(), Go: runtime.Version(), CPUs: runtime.NumCPU(), FacetNote: FacetNote, Seed: cfg.Seed}
