@@ -37,6 +37,7 @@ type Bleve struct {
 	path     string // the live version directory inside it
 	facets   *facetCache
 	prefixes prefixCache
+	lengths  lengthStats // BM25 statistics (bm25.go)
 }
 
 var _ Backend = (*Bleve)(nil)
@@ -306,7 +307,7 @@ func (b *Bleve) Fingerprints(ctx context.Context, ids []string) (map[string]stri
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
 	req.Fields = []string{fHash}
 	req.SortBy([]string{"_id"})
-	res, err := b.idx.SearchInContext(ctx, req)
+	res, err := b.idx.SearchInContext(ctx, req) // unscored: no BM25 statistics needed
 	if err != nil {
 		return nil, fmt.Errorf("fingerprints: %w", err)
 	}

@@ -57,7 +57,7 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 		main.From = 0
 		main.SearchAfter = after.key
 	}
-	res, err := b.idx.SearchInContext(ctx, main)
+	res, err := b.search(ctx, main)
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
@@ -89,7 +89,7 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	}
 	for _, f := range separate {
 		fq := b.counting(b.filtered(q, req, f), []string{f})
-		if _, err := b.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(fq, 0, 0, false)); err != nil {
+		if _, err := b.search(ctx, bleve.NewSearchRequestOptions(fq, 0, 0, false)); err != nil {
 			return Result{}, fmt.Errorf("search: facet %s: %w", f, err)
 		}
 		out.Facets[f] = fq.counts.result(f, facetSizes[f])
@@ -229,7 +229,7 @@ func (b *Bleve) collapse(ctx context.Context, q query.Query, req Request, out *R
 	creq := withClusters(req, clusters)
 	cq := bleve.NewSearchRequestOptions(b.filtered(q, creq, ""), 0, 0, false)
 	cq.AddFacet(FieldCluster, bleve.NewFacetRequest(FieldCluster, len(clusters)))
-	res, err := b.idx.SearchInContext(ctx, cq)
+	res, err := b.search(ctx, cq)
 	if err != nil {
 		return fmt.Errorf("search: count copies: %w", err)
 	}
@@ -285,7 +285,7 @@ func (b *Bleve) clustersBefore(ctx context.Context, q query.Query, req Request, 
 		return nil, err
 	}
 	sr.SearchBefore = after.key
-	res, err := b.idx.SearchInContext(ctx, sr)
+	res, err := b.search(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("search: clusters before cursor: %w", err)
 	}

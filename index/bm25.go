@@ -1,0 +1,133 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+)
+
+// Bleve v2.6.1's BM25 takes a field's average length to be the number of
+// distinct terms in the field's dictionaries, summed over the segments,
+// per document (bm25ScoreMetrics in search/searcher/search_term.go). That
+// is not a length, and it moves whenever segments merge: the same query on
+// the same articles ranked differently before and after a merge. Every
+// search we run therefore passes statistics of its own, as Bleve's
+// pre-search data: the document count, and for each field the average
+// number of tokens, measured on a sample of stored articles.
+
+// lengthSample is how many stored articles the average lengths are
+// measured on; averages over a few hundred news articles move by a few
+// per cent at most.
+const lengthSample = 256
+
+// lengthStats caches the average field lengths and the BM25 statistics
+// last handed to Bleve.
+type lengthStats struct {
+	mu      sync.Mutex
+	sampled uint64             // document count when the averages were measured
+	avg     map[string]float64 // average tokens per document, by field
+	docs    uint64             // document count of stats
+	stats   *search.BM25Stats
+}
+
+// bm25Stats returns the statistics for a search now: averages measured
+// again once the index has grown or shrunk by a tenth since the last
+// sample, the document count always current.
+func (b *Bleve) bm25Stats(ctx context.Context) (*search.BM25Stats, error) {
+	n, err := b.idx.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("document count: %w", err)
+	}
+	l := &b.lengths
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stats != nil && l.docs == n {
+		return l.stats, nil
+	}
+	if l.avg == nil || n*10 < l.sampled*9 || n*10 > l.sampled*11 {
+		avg, err := b.measureLengths(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l.avg, l.sampled = avg, n
+	}
+	// Bleve fails a search on a field the statistics leave out, so they
+	// name every field of the mapping as well as any the index holds.
+	fields, err := b.idx.Fields()
+	if err != nil {
+		return nil, fmt.Errorf("fields: %w", err)
+	}
+	fields = append(fields, fTitle, fTitleFolded, fTitlePairs, fTitleFPairs, fBody, fBodyFolded, fBodyPairs, fBodyFPairs, FieldCluster, fUID)
+	fields = append(fields, FacetFields...)
+	st := &search.BM25Stats{DocCount: float64(n), FieldCardinality: make(map[string]int, len(fields))}
+	for _, f := range fields {
+		avg, ok := l.avg[f]
+		if !ok {
+			avg = 1 // keyword fields: one value per article, a few for authors
+		}
+		// Bleve divides by the document count and rounds up.
+		st.FieldCardinality[f] = int(avg * float64(n))
+	}
+	l.docs, l.stats = n, st
+	return st, nil
+}
+
+// measureLengths analyzes the title and body of up to lengthSample stored
+// articles as the index does and returns the average token count of each
+// text field.
+func (b *Bleve) measureLengths(ctx context.Context) (map[string]float64, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), lengthSample, 0, false)
+	req.Fields = []string{fSource}
+	res, err := b.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("sample stored articles: %w", err)
+	}
+	m := b.idx.Mapping()
+	words, pairs := m.AnalyzerNamed(AnalyzerExact), m.AnalyzerNamed(AnalyzerFoldedPairs)
+	if words == nil || pairs == nil {
+		return nil, fmt.Errorf("sample stored articles: analyzers missing from the mapping")
+	}
+	sum := map[string]float64{}
+	for _, h := range res.Hits {
+		src, _ := h.Fields[fSource].(string)
+		a, err := decodeSource([]byte(src))
+		if err != nil {
+			return nil, fmt.Errorf("sample stored article %s: %w", h.ID, err)
+		}
+		for _, f := range []struct {
+			text                         string
+			exact, folded, pairs, fpairs string
+		}{
+			{a.Title, fTitle, fTitleFolded, fTitlePairs, fTitleFPairs},
+			{a.Body, fBody, fBodyFolded, fBodyPairs, fBodyFPairs},
+		} {
+			// Marks change no token boundary: the exact and folded
+			// analyzers of a kind give as many tokens.
+			nw, np := float64(len(words.Analyze([]byte(f.text)))), float64(len(pairs.Analyze([]byte(f.text))))
+			sum[f.exact] += nw
+			sum[f.folded] += nw
+			sum[f.pairs] += np
+			sum[f.fpairs] += np
+		}
+	}
+	for f := range sum {
+		sum[f] /= float64(max(len(res.Hits), 1))
+	}
+	return sum, nil
+}
+
+// search runs req with our BM25 statistics (see above).
+func (b *Bleve) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	st, err := b.bm25Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.PreSearchData == nil {
+		req.PreSearchData = map[string]interface{}{}
+	}
+	req.PreSearchData[search.BM25PreSearchDataKey] = st
+	return b.idx.SearchInContext(ctx, req)
+}

@@ -1,0 +1,84 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+
+	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/corpus"
+)
+
+// TestScoresSurviveMerges ranks real news before and after every segment
+// is merged into one: the statistics we hand Bleve do not depend on how
+// the index is cut into segments, so neither do scores (Bleve's own
+// average length, distinct terms per document summed over segments, does).
+func TestScoresSurviveMerges(t *testing.T) {
+	ctx := context.Background()
+	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var arts []article.Article
+	err = corpus.Lines(ctx, "../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+		var a article.Article
+		if err := json.Unmarshal(text, &a); err != nil {
+			return false, err
+		}
+		arts = append(arts, a)
+		return len(arts) < 600, nil
+	})
+	if err != nil || len(arts) < 600 {
+		t.Fatalf("corpus: %d articles, %v", len(arts), err)
+	}
+	for i := 0; i < len(arts); i += 50 { // a dozen segments
+		if err := b.Upsert(ctx, arts[i:i+50]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queries := []Query{
+		Term{Text: "người"},
+		Term{Text: "Hà Nội"},
+		Phrase{Text: "cho biết"},
+		Bool{Must: []Query{Term{Text: "công", Folded: true}, Term{Text: "an", Folded: true}}, Should: []Query{Phrase{Text: "công an"}}},
+	}
+	ranked := func() [][]Hit {
+		var out [][]Hit
+		for _, q := range queries {
+			res, err := b.Search(ctx, Request{Query: q, Size: 10})
+			if err != nil {
+				t.Fatalf("search %+v: %v", q, err)
+			}
+			if len(res.Hits) < 5 {
+				t.Fatalf("search %+v: %d hits; the test needs common words", q, len(res.Hits))
+			}
+			out = append(out, res.Hits)
+		}
+		return out
+	}
+	before := ranked()
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := mergeplan.SingleSegmentMergePlanOptions
+	if err := adv.(*scorch.Scorch).ForceMerge(ctx, &opts); err != nil {
+		t.Fatal(err)
+	}
+	after := ranked()
+	for i, q := range queries {
+		for j := range before[i] {
+			x, y := before[i][j], after[i][j]
+			if x.Article.ID != y.Article.ID || math.Abs(x.Score-y.Score) > 1e-9*math.Abs(x.Score) {
+				t.Errorf("%+v, hit %d: %s %.6f before the merge, %s %.6f after", q, j+1, x.Article.ID, x.Score, y.Article.ID, y.Score)
+				break
+			}
+		}
+	}
+}
