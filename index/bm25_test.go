@@ -4,11 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
-	"path/filepath"
 	"testing"
-
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
@@ -20,13 +16,9 @@ import (
 // average length, distinct terms per document summed over segments, does).
 func TestScoresSurviveMerges(t *testing.T) {
 	ctx := context.Background()
-	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := newTestIndex(t)
 	var arts []article.Article
-	err = corpus.Lines(ctx, "../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+	err := corpus.Lines(ctx, "../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
 		var a article.Article
 		if err := json.Unmarshal(text, &a); err != nil {
 			return false, err
@@ -63,14 +55,7 @@ func TestScoresSurviveMerges(t *testing.T) {
 		return out
 	}
 	before := ranked()
-	adv, err := b.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := mergeplan.SingleSegmentMergePlanOptions
-	if err := adv.(*scorch.Scorch).ForceMerge(ctx, &opts); err != nil {
-		t.Fatal(err)
-	}
+	forceMerge(t, b)
 	after := ranked()
 	for i, q := range queries {
 		for j := range before[i] {

@@ -14,16 +14,37 @@ import (
 	"github.com/tracuu/tracuu/internal/article"
 )
 
+// newTestIndex opens an empty index that the test closes when it ends.
+func newTestIndex(t *testing.T) *Bleve {
+	t.Helper()
+	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+// forceMerge merges every segment of b into one, as Bleve's background
+// merging eventually would.
+func forceMerge(t *testing.T, b *Bleve) {
+	t.Helper()
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := mergeplan.SingleSegmentMergePlanOptions
+	if err := adv.(*scorch.Scorch).ForceMerge(context.Background(), &opts); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestPairPhrases checks the phrase path over pair fields: exact for two
 // syllables and for more, blind to marks and tone placement, stopped by
 // sentence punctuation, and ranking the spelling typed first.
 func TestPairPhrases(t *testing.T) {
 	ctx := context.Background()
-	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := newTestIndex(t)
 	arts := []article.Article{
 		{ID: "p1", Title: "Ông ấy là người có tâm", Body: "Đó là người có trách nhiệm với dân."},
 		{ID: "p2", Title: "Tin vắn", Body: "Anh là người tốt. Người có lòng thì giúp."}, // "là người" and "người có", not together
@@ -89,11 +110,7 @@ func TestPairPhrases(t *testing.T) {
 // ranks the spelling typed above the other.
 func TestFoldedTerm(t *testing.T) {
 	ctx := context.Background()
-	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := newTestIndex(t)
 	if err := b.Upsert(ctx,
 		article.Article{ID: "f1", Title: "Chợ", Body: "Chợ bán ghế gỗ."},
 		article.Article{ID: "f2", Title: "Chợ", Body: "Chợ bàn ghế gỗ."},
@@ -126,11 +143,7 @@ func TestFoldedTerm(t *testing.T) {
 // such later words as 1), and MaxDocs stops the expansion early.
 func TestFrequentPrefixWords(t *testing.T) {
 	ctx := context.Background()
-	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := newTestIndex(t)
 	titles := []string{
 		"Tàu cá về bến",                                                                 // "tau": one article, first in the dictionary
 		"Tin nhanh trưa", "Tin tức sáng", "Tin thể thao", "Tin thế giới", "Tin kinh tế", // "tin": 5
@@ -148,14 +161,7 @@ func TestFrequentPrefixWords(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	adv, err := b.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := mergeplan.SingleSegmentMergePlanOptions
-	if err := adv.(*scorch.Scorch).ForceMerge(ctx, &opts); err != nil {
-		t.Fatal(err)
-	}
+	forceMerge(t, b)
 	for _, tc := range []struct {
 		prefix       string
 		top, maxDocs int
