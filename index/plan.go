@@ -28,6 +28,9 @@ import (
 // 0.993 / 0.550. Higher pair boosts help spans a little more and hurt
 // scattered words more (pairs 8: 0.970 / 0.993 / 0.496); exact 1 scores a
 // little higher but would stop ranking the spelling typed first.
+// That tuning predates two later changes, folded-only words in plain
+// multi-word queries and BM25 statistics of our own (bm25.go); a 20k eval
+// after both gives 0.989 / 0.985 / 0.878; the grid has not been run again.
 var tuning = Tuning{Title: 2, Body: 1, Exact: 2, Pairs: 4}
 
 // Tuning holds the boosts of the field plan.
