@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 )
 
@@ -28,7 +29,7 @@ const lengthSample = 256
 type lengthStats struct {
 	mu      sync.Mutex
 	sampled uint64             // document count when the averages were measured
-	avg     map[string]float64 // average tokens per document, by field
+	avg     map[string]float64 // average tokens per document of every indexed field
 	docs    uint64             // document count of stats
 	stats   *search.BM25Stats
 }
@@ -54,20 +55,10 @@ func (b *Bleve) bm25Stats(ctx context.Context) (*search.BM25Stats, error) {
 		}
 		l.avg, l.sampled = avg, n
 	}
-	// Bleve fails a search on a field the statistics leave out, so they
-	// name every field of the mapping as well as any the index holds.
-	fields, err := b.idx.Fields()
-	if err != nil {
-		return nil, fmt.Errorf("fields: %w", err)
-	}
-	fields = append(fields, fTitle, fTitleFolded, fTitlePairs, fTitleFPairs, fBody, fBodyFolded, fBodyPairs, fBodyFPairs, FieldCluster, fUID)
-	fields = append(fields, FacetFields...)
-	st := &search.BM25Stats{DocCount: float64(n), FieldCardinality: make(map[string]int, len(fields))}
-	for _, f := range fields {
-		avg, ok := l.avg[f]
-		if !ok {
-			avg = 1 // keyword fields: one value per article, a few for authors
-		}
+	// Bleve fails a search on a field the statistics leave out: l.avg
+	// names every field the mapping indexes.
+	st := &search.BM25Stats{DocCount: float64(n), FieldCardinality: make(map[string]int, len(l.avg))}
+	for f, avg := range l.avg {
 		// Bleve divides by the document count and rounds up.
 		st.FieldCardinality[f] = int(avg * float64(n))
 	}
@@ -75,48 +66,52 @@ func (b *Bleve) bm25Stats(ctx context.Context) (*search.BM25Stats, error) {
 	return st, nil
 }
 
-// measureLengths analyzes the title and body of up to lengthSample stored
-// articles as the index does and returns the average token count of each
-// text field.
+// measureLengths returns the average token count of every field the
+// mapping indexes: for the text fields, their analysis of the title and
+// body of up to lengthSample stored articles; for keyword and date fields,
+// one (one value per article, a few for authors).
 func (b *Bleve) measureLengths(ctx context.Context) (map[string]float64, error) {
+	m, ok := b.idx.Mapping().(*mapping.IndexMappingImpl)
+	if !ok {
+		return nil, fmt.Errorf("sample stored articles: mapping of type %T", b.idx.Mapping())
+	}
+	words, pairs := m.AnalyzerNamed(AnalyzerExact), m.AnalyzerNamed(AnalyzerFoldedPairs)
+	if words == nil || pairs == nil {
+		return nil, fmt.Errorf("sample stored articles: analyzers missing from the mapping")
+	}
 	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), lengthSample, 0, false)
 	req.Fields = []string{fSource}
 	res, err := b.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("sample stored articles: %w", err)
 	}
-	m := b.idx.Mapping()
-	words, pairs := m.AnalyzerNamed(AnalyzerExact), m.AnalyzerNamed(AnalyzerFoldedPairs)
-	if words == nil || pairs == nil {
-		return nil, fmt.Errorf("sample stored articles: analyzers missing from the mapping")
-	}
 	sum := map[string]float64{}
+	fields, _ := textFields("") // title, body
 	for _, h := range res.Hits {
 		src, _ := h.Fields[fSource].(string)
 		a, err := decodeSource([]byte(src))
 		if err != nil {
 			return nil, fmt.Errorf("sample stored article %s: %w", h.ID, err)
 		}
-		for _, f := range []struct {
-			text                         string
-			exact, folded, pairs, fpairs string
-		}{
-			{a.Title, fTitle, fTitleFolded, fTitlePairs, fTitleFPairs},
-			{a.Body, fBody, fBodyFolded, fBodyPairs, fBodyFPairs},
-		} {
+		for i, text := range []string{a.Title, a.Body} {
 			// Marks change no token boundary: the exact and folded
 			// analyzers of a kind give as many tokens.
-			nw, np := float64(len(words.Analyze([]byte(f.text)))), float64(len(pairs.Analyze([]byte(f.text))))
+			f := fields[i]
+			nw, np := float64(len(words.Analyze([]byte(text)))), float64(len(pairs.Analyze([]byte(text))))
 			sum[f.exact] += nw
 			sum[f.folded] += nw
 			sum[f.pairs] += np
 			sum[f.fpairs] += np
 		}
 	}
-	for f := range sum {
-		sum[f] /= float64(max(len(res.Hits), 1))
+	avg := map[string]float64{}
+	for _, f := range indexedFields(m.DefaultMapping) {
+		avg[f] = 1
+		if s, ok := sum[f]; ok && len(res.Hits) > 0 {
+			avg[f] = s / float64(len(res.Hits))
+		}
 	}
-	return sum, nil
+	return avg, nil
 }
 
 // search runs req with our BM25 statistics (see above).

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -33,10 +32,7 @@ func FloorMapping(positions bool) (*mapping.IndexMappingImpl, error) {
 	text.IncludeTermVectors = positions
 	doc.AddFieldMappingsAt(FloorText, text)
 
-	src := mapping.NewTextFieldMapping()
-	src.Analyzer = keyword.Name
-	src.Index, src.Store, src.IncludeInAll, src.IncludeTermVectors, src.DocValues = false, true, false, false, false
-	doc.AddFieldMappingsAt(FloorSource, src)
+	doc.AddFieldMappingsAt(FloorSource, storedOnly(FloorSource))
 
 	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc

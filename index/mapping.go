@@ -128,15 +128,7 @@ func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
 
 	// Stored, never indexed: the article itself and its content hash.
 	for _, name := range []string{fSource, fHash} {
-		f := mapping.NewTextFieldMapping()
-		f.Name = name
-		f.Analyzer = keyword.Name
-		f.Index = false
-		f.Store = true
-		f.IncludeInAll = false
-		f.IncludeTermVectors = false
-		f.DocValues = false
-		doc.AddFieldMappingsAt(name, f)
+		doc.AddFieldMappingsAt(name, storedOnly(name))
 	}
 
 	// Bleve adds an "_all" composite field to every document unless a
@@ -146,4 +138,32 @@ func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
 	m.DefaultMapping = doc
 	m.TypeMapping = map[string]*mapping.DocumentMapping{}
 	return m, nil
+}
+
+// storedOnly is a field kept as it came and never indexed.
+func storedOnly(name string) *mapping.FieldMapping {
+	f := mapping.NewTextFieldMapping()
+	f.Name = name
+	f.Analyzer = keyword.Name
+	f.Index = false
+	f.Store = true
+	f.IncludeInAll = false
+	f.IncludeTermVectors = false
+	f.DocValues = false
+	return f
+}
+
+// indexedFields lists the fields a mapping indexes: with dynamic fields
+// off, the only fields a search can touch.
+func indexedFields(dm *mapping.DocumentMapping) []string {
+	var out []string
+	for _, f := range dm.Fields {
+		if f.Index {
+			out = append(out, f.Name)
+		}
+	}
+	for _, sub := range dm.Properties {
+		out = append(out, indexedFields(sub)...)
+	}
+	return out
 }

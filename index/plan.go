@@ -271,7 +271,17 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 	if c, ok := b.prefixes.get(key); ok {
 		return c, nil
 	}
-	d, err := b.idx.FieldDictPrefix(field, []byte(prefix))
+	// One snapshot for the words and their counts.
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("prefix %q: %w", prefix, err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("prefix %q: %w", prefix, err)
+	}
+	defer r.Close()
+	d, err := r.FieldDictPrefix(field, []byte(prefix))
 	if err != nil {
 		return nil, fmt.Errorf("prefix %q: %w", prefix, err)
 	}
@@ -290,15 +300,6 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 	if err := d.Close(); err != nil {
 		return nil, fmt.Errorf("prefix %q: %w", prefix, err)
 	}
-	adv, err := b.idx.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("prefix %q: %w", prefix, err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("prefix %q: %w", prefix, err)
-	}
-	defer r.Close()
 	out := make([]termCount, 0, len(terms))
 	for i, t := range terms {
 		if i%64 == 0 && ctx.Err() != nil {
