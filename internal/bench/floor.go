@@ -82,7 +82,7 @@ type FloorReport struct {
 	Seed    uint64        `json:"seed"`
 	Engines []FloorEngine `json:"engines"`
 	Mix     []Query       `json:"mix"`
-	LoadAvg []PhaseLoad   `json:"load_avg"`
+	LoadAvg LoadLog       `json:"load_avg"`
 }
 
 // Floor imports the corpus into the baseline and both floor indexes, each
@@ -101,30 +101,30 @@ func Floor(ctx context.Context, cfg Config) (*FloorReport, error) {
 		return nil, err
 	}
 	rep.Corpus, rep.Mix = c, c.Mix(cfg.Queries, cfg.Seed)
-	engines := []struct{ name, role string }{
-		{"Bleve default mapping (the baseline)", roleBaseline},
-		{"floor: folded words", roleFloor},
-		{"floor: folded words with positions", roleFloorPositions},
+	engines := []struct {
+		name, role      string
+		timed           func(ctx context.Context, dir string, mix []Query, rounds int) (QueryFigures, error)
+		facets, phrases bool
+	}{
+		{"Bleve default mapping (the baseline)", roleBaseline, baselineInProcess, true, true},
+		{"floor: folded words", roleFloor, floorInProcess, false, false},
+		{"floor: folded words with positions", roleFloorPositions, floorInProcess, false, true},
 	}
 	for _, e := range engines {
 		dir := filepath.Join(work, e.role)
-		rep.mark(e.role)
+		rep.LoadAvg.mark(e.role)
 		logf(cfg.Log, "importing %d articles into %s (child process)", c.Docs, e.name)
 		f, err := childImport(ctx, cfg, e.role, dir, c)
 		if err != nil {
 			return nil, err
 		}
 		logf(cfg.Log, "%s: %.0f articles/s; replaying %d queries", e.name, f.PerSec, len(rep.Mix))
-		timed := floorInProcess
-		if e.role == roleBaseline {
-			timed = baselineInProcess
-		}
-		q, err := timed(ctx, dir, rep.Mix, cfg.Rounds)
+		q, err := e.timed(ctx, dir, rep.Mix, cfg.Rounds)
 		if err != nil {
 			return nil, err
 		}
-		rep.Engines = append(rep.Engines, FloorEngine{Name: e.name, Import: f, Queries: q, Facets: e.role == roleBaseline, Phrases: e.role != roleFloor})
-		if err := os.RemoveAll(dir); err != nil && !cfg.Keep {
+		rep.Engines = append(rep.Engines, FloorEngine{Name: e.name, Import: f, Queries: q, Facets: e.facets, Phrases: e.phrases})
+		if err := os.RemoveAll(dir); err != nil {
 			return nil, err
 		}
 	}
@@ -140,13 +140,6 @@ func floorInProcess(ctx context.Context, dir string, mix []Query, rounds int) (Q
 	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) { return floorSearch(ctx, idx, q) })
 }
 
-// mark records the load average at the start of a phase.
-func (r *FloorReport) mark(phase string) {
-	if l, ok := load1(); ok {
-		r.LoadAvg = append(r.LoadAvg, PhaseLoad{Phase: phase, Load1: l})
-	}
-}
-
 // Print writes the report as a table, each engine against the baseline.
 func (r *FloorReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "tracuu-bench floor %s  %d articles (%s of JSONL)  seed %d\n",
@@ -154,12 +147,8 @@ func (r *FloorReport) Print(w io.Writer) {
 	fmt.Fprintln(w, "queries: every word required, ten hits by BM25; the baseline also counts three terms facets, the floors none")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "engine\tarticles/s\tvs baseline\tCPU ms/article\tpeak RSS\tsize/raw\tp50/p95/p99 ms\tphrase p50/p95/p99\t")
-	var base *FloorEngine
 	for i := range r.Engines {
-		e := &r.Engines[i]
-		if base == nil {
-			base = e
-		}
+		e, base := &r.Engines[i], &r.Engines[0]
 		cpu := 0.0
 		if e.Import.Articles > 0 {
 			cpu = 1000 * e.Import.CPUSeconds / float64(e.Import.Articles)
@@ -175,10 +164,6 @@ func (r *FloorReport) Print(w io.Writer) {
 	}
 	tw.Flush()
 	if len(r.LoadAvg) > 0 {
-		fmt.Fprint(w, "machine load (1-min average) as each import began:")
-		for _, l := range r.LoadAvg {
-			fmt.Fprintf(w, " %s %.1f;", l.Phase, l.Load1)
-		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "machine load (1-min average) as each import began: %s\n", r.LoadAvg)
 	}
 }

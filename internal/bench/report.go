@@ -54,11 +54,7 @@ func (r *Report) Print(w io.Writer) {
 		strings.Join(r.Corpus.Files, ","), r.Seed, r.Seconds)
 	fmt.Fprintf(w, "facets: %s\n", FacetNote)
 	if len(r.LoadAvg) > 0 {
-		var parts []string
-		for _, l := range r.LoadAvg {
-			parts = append(parts, fmt.Sprintf("%s %.1f", l.Phase, l.Load1))
-		}
-		fmt.Fprintf(w, "machine load (1-min average) as each phase began, on %d CPUs: %s\n", r.CPUs, strings.Join(parts, ", "))
+		fmt.Fprintf(w, "machine load (1-min average) as each phase began, on %d CPUs: %s\n", r.CPUs, r.LoadAvg)
 	}
 	fmt.Fprintf(w, "baseline: Bleve v2 default mapping (standard analyzer, _all), MatchQuery/MatchPhraseQuery, 3 terms facets, title field loaded\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -100,8 +100,8 @@ type Report struct {
 	// LoadAvg is the machine's 1-minute load average when each phase
 	// started: other work on the machine skews the figures, and this says
 	// by how much to distrust them.
-	LoadAvg []PhaseLoad `json:"load_avg"`
-	Seconds float64     `json:"seconds"`
+	LoadAvg LoadLog `json:"load_avg"`
+	Seconds float64 `json:"seconds"`
 }
 
 // ImportFigures describe one import, measured as a child process.
@@ -165,22 +165,28 @@ type PhaseLoad struct {
 	Load1 float64 `json:"load1"`
 }
 
-// mark records the load average at the start of a phase.
-func (r *Report) mark(phase string) {
-	if l, ok := load1(); ok {
-		r.LoadAvg = append(r.LoadAvg, PhaseLoad{phase, l})
+// LoadLog is the machine's load average as each phase of a run began.
+type LoadLog []PhaseLoad
+
+// mark records the 1-minute load average at the start of a phase.
+func (l *LoadLog) mark(phase string) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return
+	}
+	var load float64
+	if _, err := fmt.Sscan(string(b), &load); err == nil {
+		*l = append(*l, PhaseLoad{phase, load})
 	}
 }
 
-// load1 is the machine's 1-minute load average.
-func load1() (float64, bool) {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return 0, false
+// String lists the phases with their load: "import 1.8, queries 1.1".
+func (l LoadLog) String() string {
+	parts := make([]string, len(l))
+	for i, p := range l {
+		parts[i] = fmt.Sprintf("%s %.1f", p.Phase, p.Load1)
 	}
-	var l float64
-	_, err = fmt.Sscan(string(b), &l)
-	return l, err == nil
+	return strings.Join(parts, ", ")
 }
 
 // Target is one goal of the brief and whether this run met it.
@@ -222,67 +228,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	logf(cfg.Log, "%d articles, %.1f MB of JSONL; %d queries", c.Docs, float64(c.RawBytes)/1e6, len(rep.Mix))
 
 	ours := filepath.Join(work, "tracuu-index")
-	importCmd := func() *exec.Cmd {
-		return exec.CommandContext(ctx, bin, "import", "--index", ours, "--json",
-			"--report", filepath.Join(work, "import-report.jsonl"), c.Path)
-	}
 	base := filepath.Join(work, "baseline-index")
 	if reuse(cfg, ours) {
 		// Query work on an index kept by an earlier run (--keep): the
 		// query phases only, no import figures.
 		logf(cfg.Log, "reusing %s: no import", ours)
 		cfg.Baseline = cfg.Baseline && reuse(cfg, base)
-	} else {
-		rep.mark("import")
-		logf(cfg.Log, "importing into tracuu (child process)")
-		m, err := runMeasured(importCmd())
-		if err != nil {
-			return nil, fmt.Errorf("tracuu import: %w", err)
-		}
-		var sum struct {
-			Seen      int `json:"seen"`
-			Indexed   int `json:"indexed"`
-			Unchanged int `json:"unchanged"`
-		}
-		if err := json.Unmarshal(m.Stdout, &sum); err != nil {
-			return nil, fmt.Errorf("tracuu import --json printed %q: %w", m.Stdout, err)
-		}
-		rep.Import = importFigures(sum.Indexed, m, dirSize(ours), c.RawBytes)
-		logf(cfg.Log, "tracuu: %d articles in %.1fs, %.0f/s, peak RSS %s", sum.Indexed, m.Wall.Seconds(), rep.Import.PerSec, mb(m.PeakRSS))
-
-		if cfg.Reimport {
-			rep.mark("reimport")
-			logf(cfg.Log, "re-importing the unchanged corpus")
-			m2, err := runMeasured(importCmd())
-			if err != nil {
-				return nil, fmt.Errorf("tracuu re-import: %w", err)
-			}
-			sum.Unchanged, sum.Indexed = 0, 0
-			if err := json.Unmarshal(m2.Stdout, &sum); err != nil {
-				return nil, fmt.Errorf("tracuu import --json printed %q: %w", m2.Stdout, err)
-			}
-			rep.Reimport = &ReimportFigures{Seconds: round(m2.Wall.Seconds(), 2), Unchanged: sum.Unchanged,
-				Indexed: sum.Indexed, PeakRSS: m2.PeakRSS, Speedup: ratio(m.Wall.Seconds(), m2.Wall.Seconds())}
-			logf(cfg.Log, "re-import: %.1fs, %d unchanged", m2.Wall.Seconds(), sum.Unchanged)
-		}
-
-		if cfg.Baseline {
-			rep.mark("baseline import")
-			logf(cfg.Log, "importing into the default-mapping baseline (child process)")
-			f, err := childImport(ctx, cfg, roleBaseline, base, c)
-			if err != nil {
-				return nil, err
-			}
-			rep.Baseline = &f
-			logf(cfg.Log, "baseline: %d articles in %.1fs, %.0f/s, peak RSS %s", f.Articles, f.Seconds, f.PerSec, mb(f.PeakRSS))
-		}
-
-		if cfg.CPUProfile != "" {
-			logf(cfg.Log, "profiling an in-process import into a third index (%s)", cfg.CPUProfile)
-			if err := profileImport(ctx, filepath.Join(work, "profile-index"), c.Path, cfg.CPUProfile); err != nil {
-				return nil, err
-			}
-		}
+	} else if err := importPhases(ctx, cfg, rep, bin, work, ours, base); err != nil {
+		return nil, err
 	}
 
 	// Single client, in process: the product's search path (parameters,
@@ -292,7 +245,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Seconds = round(time.Since(start).Seconds(), 1)
 		return rep, nil
 	}
-	rep.mark("queries")
+	rep.LoadAvg.mark("queries")
 	logf(cfg.Log, "single-client query mix, tracuu in process")
 	if rep.Ours, err = oursInProcess(ctx, ours, rep.Mix, cfg.Rounds); err != nil {
 		return nil, err
@@ -304,7 +257,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	if cfg.Baseline {
-		rep.mark("baseline queries")
+		rep.LoadAvg.mark("baseline queries")
 		logf(cfg.Log, "single-client query mix, baseline in process")
 		bq, err := baselineInProcess(ctx, base, rep.Mix, cfg.Rounds)
 		if err != nil {
@@ -320,6 +273,67 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.Targets = targets(rep)
 	rep.Seconds = round(time.Since(start).Seconds(), 1)
 	return rep, nil
+}
+
+// importPhases measures tracuu's import into ours, its re-import of the
+// unchanged corpus, the baseline's import into base and, when asked,
+// profiles an import in process.
+func importPhases(ctx context.Context, cfg Config, rep *Report, bin, work, ours, base string) error {
+	c := rep.Corpus
+	// tracuuImport runs `tracuu import --json` and reads its summary.
+	tracuuImport := func() (m measured, indexed, unchanged int, err error) {
+		m, err = runMeasured(exec.CommandContext(ctx, bin, "import", "--index", ours, "--json",
+			"--report", filepath.Join(work, "import-report.jsonl"), c.Path))
+		if err != nil {
+			return m, 0, 0, err
+		}
+		var sum struct {
+			Indexed   int `json:"indexed"`
+			Unchanged int `json:"unchanged"`
+		}
+		if err := json.Unmarshal(m.Stdout, &sum); err != nil {
+			return m, 0, 0, fmt.Errorf("tracuu import --json printed %q: %w", m.Stdout, err)
+		}
+		return m, sum.Indexed, sum.Unchanged, nil
+	}
+
+	rep.LoadAvg.mark("import")
+	logf(cfg.Log, "importing into tracuu (child process)")
+	m, indexed, _, err := tracuuImport()
+	if err != nil {
+		return fmt.Errorf("tracuu import: %w", err)
+	}
+	rep.Import = importFigures(indexed, m, dirSize(ours), c.RawBytes)
+	logf(cfg.Log, "tracuu: %d articles in %.1fs, %.0f/s, peak RSS %s", indexed, m.Wall.Seconds(), rep.Import.PerSec, mb(m.PeakRSS))
+
+	if cfg.Reimport {
+		rep.LoadAvg.mark("reimport")
+		logf(cfg.Log, "re-importing the unchanged corpus")
+		m2, indexed, unchanged, err := tracuuImport()
+		if err != nil {
+			return fmt.Errorf("tracuu re-import: %w", err)
+		}
+		rep.Reimport = &ReimportFigures{Seconds: round(m2.Wall.Seconds(), 2), Unchanged: unchanged,
+			Indexed: indexed, PeakRSS: m2.PeakRSS, Speedup: ratio(m.Wall.Seconds(), m2.Wall.Seconds())}
+		logf(cfg.Log, "re-import: %.1fs, %d unchanged", m2.Wall.Seconds(), unchanged)
+	}
+
+	if cfg.Baseline {
+		rep.LoadAvg.mark("baseline import")
+		logf(cfg.Log, "importing into the default-mapping baseline (child process)")
+		f, err := childImport(ctx, cfg, roleBaseline, base, c)
+		if err != nil {
+			return err
+		}
+		rep.Baseline = &f
+		logf(cfg.Log, "baseline: %d articles in %.1fs, %.0f/s, peak RSS %s", f.Articles, f.Seconds, f.PerSec, mb(f.PeakRSS))
+	}
+
+	if cfg.CPUProfile != "" {
+		logf(cfg.Log, "profiling an in-process import into a third index (%s)", cfg.CPUProfile)
+		return profileImport(ctx, filepath.Join(work, "profile-index"), c.Path, cfg.CPUProfile)
+	}
+	return nil
 }
 
 // reuse reports whether --reuse asks to measure the index kept in dir.
@@ -546,7 +560,7 @@ func httpPhases(ctx context.Context, cfg Config, rep *Report, bin, dir, work str
 	hq.NoHits = rep.Ours.NoHits
 	rep.OursHTTP = &hq
 
-	rep.mark("concurrent")
+	rep.LoadAvg.mark("concurrent")
 	logf(cfg.Log, "%d concurrent clients over HTTP", cfg.Clients)
 	cc := concurrent(ctx, hc, srv.base, rep.Mix, cfg.Clients, cfg.PerClient, cfg.ConcMax)
 	rep.Concurrent = &cc
@@ -569,7 +583,7 @@ func httpPhases(ctx context.Context, cfg Config, rep *Report, bin, dir, work str
 	sl := summarize(ds)
 	rep.Suggest = &sl
 
-	rep.mark("export")
+	rep.LoadAvg.mark("export")
 	logf(cfg.Log, "export of every match of %q", rep.Corpus.frequent)
 	ef, err := export(ctx, hc, srv, rep.Corpus.frequent, cfg.ExportMax)
 	if err != nil {
