@@ -16,19 +16,11 @@ func runFloor(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("tracuu-bench floor", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg bench.Config
-	fs.StringVar(&cfg.Corpus, "corpus", "../shared/corpus/vi-news", "directory of .jsonl(.gz) article files")
-	fs.IntVar(&cfg.Docs, "docs", 0, "articles to use (0: all)")
-	fs.Uint64Var(&cfg.Seed, "seed", 2026, "seed of the sample and of the query mix")
-	fs.IntVar(&cfg.Queries, "queries", 200, "queries in the mix (a quarter per class)")
-	fs.IntVar(&cfg.Rounds, "rounds", 2, "measured passes of the mix per engine, after one warm-up pass")
+	mixFlags(fs, &cfg)
 	fs.StringVar(&cfg.WorkDir, "dir", "", "work directory (default: temporary)")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the work directory (the corpus copy; indexes are removed as they are measured)")
 	out := fs.String("out", "", "also write the figures as JSON to this file")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "tracuu-bench floor: unexpected argument %q\n", fs.Arg(0))
+	if !parse(fs, args, stderr) {
 		return 2
 	}
 	cfg.Log = stderr

@@ -24,11 +24,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the work directory")
 	fs.StringVar(&cfg.TracuuBin, "tracuu", "", "tracuu binary to load (default: build this checkout)")
 	out := fs.String("out", "", "also write the figures as JSON to this file")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "tracuu-bench load: unexpected argument %q\n", fs.Arg(0))
+	if !parse(fs, args, stderr) {
 		return 2
 	}
 	cfg.Log = stderr

@@ -45,12 +45,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tracuu-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg bench.Config
-	fs.StringVar(&cfg.Corpus, "corpus", "../shared/corpus/vi-news", "directory of .jsonl(.gz) article files")
-	fs.IntVar(&cfg.Docs, "docs", 0, "articles to use (0: all)")
+	mixFlags(fs, &cfg)
 	quick := fs.Bool("quick", false, "smoke run: 10,000 articles, one measured round")
-	fs.Uint64Var(&cfg.Seed, "seed", 2026, "seed of the sample and of the query mix")
-	fs.IntVar(&cfg.Queries, "queries", 200, "queries in the mix (a quarter per class)")
-	fs.IntVar(&cfg.Rounds, "rounds", 2, "measured passes of the mix per engine, after one warm-up pass")
 	fs.IntVar(&cfg.Clients, "clients", 16, "concurrent HTTP clients")
 	fs.IntVar(&cfg.PerClient, "per-client", 200, "requests per concurrent client")
 	fs.DurationVar(&cfg.ConcMax, "concurrent-max", 0, "upper bound on the concurrent phase (default 60s)")
@@ -66,11 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "also import once in process under the CPU profiler and write the profile here")
 	fs.StringVar(&cfg.QueryProf, "query-cpuprofile", "", "also replay the query mix in process under the CPU profiler and write the profile here")
 	out := fs.String("out", "", "also write the figures as JSON to this file")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "tracuu-bench: unexpected argument %q\n", fs.Arg(0))
+	if !parse(fs, args, stderr) {
 		return 2
 	}
 	if *quick {
@@ -92,6 +84,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// mixFlags are the flags of every subcommand that replays the query mix
+// on a sample of the corpus.
+func mixFlags(fs *flag.FlagSet, cfg *bench.Config) {
+	fs.StringVar(&cfg.Corpus, "corpus", "../shared/corpus/vi-news", "directory of .jsonl(.gz) article files")
+	fs.IntVar(&cfg.Docs, "docs", 0, "articles to use (0: all)")
+	fs.Uint64Var(&cfg.Seed, "seed", 2026, "seed of the sample and of the query mix")
+	fs.IntVar(&cfg.Queries, "queries", 200, "queries in the mix (a quarter per class)")
+	fs.IntVar(&cfg.Rounds, "rounds", 2, "measured passes of the mix per engine, after one warm-up pass")
+}
+
+// parse parses args, which must hold flags only, and reports whether they
+// were good (the flag set has already said what was wrong).
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return false
+	}
+	return true
 }
 
 func writeJSON(path string, v any) error {
