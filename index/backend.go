@@ -22,6 +22,11 @@ type Backend interface {
 	// Fingerprints returns the content hash (article.ContentHash) stored
 	// with each of ids that is in the index; absent ids are left out.
 	Fingerprints(ctx context.Context, ids []string) (map[string]string, error)
+	// Frequencies estimates, for each text of one word or two, how many
+	// articles hold it in their title or body, matched as a Term (one word)
+	// or a Phrase (two) would match it: what query planning needs to weigh
+	// one reading of a word against another. Other texts count 0.
+	Frequencies(ctx context.Context, texts []string) ([]uint64, error)
 	Stats(ctx context.Context) (Stats, error)
 	Close() error
 }

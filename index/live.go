@@ -68,6 +68,10 @@ func (l *Live) Get(ctx context.Context, id string) (article.Article, bool, error
 }
 
 // Fingerprints implements Backend.
+func (l *Live) Frequencies(ctx context.Context, texts []string) ([]uint64, error) {
+	return l.Current().Frequencies(ctx, texts)
+}
+
 func (l *Live) Fingerprints(ctx context.Context, ids []string) (map[string]string, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -60,11 +61,14 @@ func textFields(field string) ([]textField, error) {
 	return nil, nil
 }
 
-// textQuery matches text in a field: a keyword field by its facet value,
-// a text field through its folded twin and, when the text has marks and
-// folded is false, its exact field with a higher boost. A phrase of two
-// words or more is answered from the pair fields (pairPhrase).
-func textQuery(field, text string, phrase, folded bool) (query.Query, error) {
+// textQuery matches text in a field: a keyword field by its facet value, a
+// text field word by word. A word typed with marks matches that spelling
+// only (any tone placement, NFC or NFD, any case: the canonical form); a
+// word typed without marks matches every spelling. A phrase of two words or
+// more is answered from the pair fields (phraseQuery). scoreFolded keeps the
+// match but scores marked words by their folded form: the query ranks the
+// spelling typed by other clauses (a phrase, the title).
+func textQuery(field, text string, phrase, scoreFolded bool) (query.Query, error) {
 	fields, err := textFields(field)
 	if err != nil {
 		return nil, err
@@ -77,49 +81,97 @@ func textQuery(field, text string, phrase, folded bool) (query.Query, error) {
 		tq.SetField(field)
 		return tq, nil
 	}
-	marks := vi.HasMarks(text)
-	var words analysis.TokenStream
-	if phrase {
-		words = queryWords.Analyze([]byte(text))
+	words := queryWords.Analyze([]byte(text))
+	if len(words) == 0 {
+		return bleve.NewMatchNoneQuery(), nil
 	}
 	var any []query.Query
 	for _, f := range fields {
-		if len(words) >= 2 {
-			q := pairPhrase(f.fpairs, f.folded, foldWords(words), f.boost*tuning.Pairs)
-			if !marks {
-				any = append(any, q)
-				continue
-			}
-			// The folded phrase decides the match; the spelling typed
-			// ranks it: canonical pair terms when the index has them (each
-			// a single short posting list), else the canonical words (a
-			// conjunction of long posting lists: slower, less precise).
-			bq := bleve.NewBooleanQuery()
-			bq.AddMust(q)
-			if !defaultSchema.exactPairs {
-				bq.AddShould(match(f.exact, AnalyzerExact, text, f.boost*tuning.Exact))
-			} else {
-				runs, _ := pairTerms(words)
-				for _, run := range runs {
-					for _, p := range run {
-						tq := bleve.NewTermQuery(p)
-						tq.SetField(f.pairs)
-						tq.SetBoost(f.boost * tuning.Exact)
-						bq.AddShould(tq)
-					}
-				}
-			}
-			any = append(any, bq)
+		if phrase && len(words) >= 2 {
+			any = append(any, phraseQuery(f, words))
 			continue
 		}
-		// One word (or none) is a term: a positional phrase would need
-		// positions, which the word fields do not keep.
-		any = append(any, match(f.folded, AnalyzerFolded, text, f.boost))
-		if marks && !folded {
-			any = append(any, match(f.exact, AnalyzerExact, text, f.boost*tuning.Exact))
+		// Words are terms: a positional phrase would need positions, which
+		// the word fields do not keep.
+		var must []query.Query
+		for _, w := range words {
+			must = append(must, wordQuery(f, w.Term, scoreFolded)...)
 		}
+		any = append(any, conjunction(must))
+	}
+	if len(any) == 1 {
+		return any[0], nil
 	}
 	return bleve.NewDisjunctionQuery(any...), nil
+}
+
+// marked reports whether a canonical token carries marks: only then does
+// its folded form differ.
+func marked(tok []byte) bool { return !bytes.Equal(vi.FoldToken(tok), tok) }
+
+// wordQuery matches one canonical word in the word fields of f: its
+// spelling when it has marks and the schema keeps canonical words,
+// otherwise its folded form.
+func wordQuery(f textField, tok []byte, scoreFolded bool) []query.Query {
+	folded := termQuery(f.folded, string(vi.FoldToken(tok)), f.boost)
+	if !marked(tok) || !defaultSchema.exactWords {
+		return []query.Query{folded}
+	}
+	if scoreFolded {
+		// The spelling decides the match without adding to the score.
+		return []query.Query{folded, termQuery(f.exact, string(tok), 0)}
+	}
+	return []query.Query{termQuery(f.exact, string(tok), f.boost*tuning.Exact)}
+}
+
+// phraseQuery matches the canonical words ws (two or more) side by side
+// and in order, each marked word spelled as typed. The folded pair phrase
+// decides adjacency (pairPhrase); the spelling is then required by the
+// canonical pair of two marked neighbours, or by the canonical word of a
+// marked word without a marked neighbour. Two marked words are their
+// canonical pair alone: one term, exact.
+func phraseQuery(f textField, ws analysis.TokenStream) query.Query {
+	boost := f.boost * tuning.Pairs
+	var must []query.Query
+	covered := make([]bool, len(ws))
+	if defaultSchema.exactPairs {
+		for i := 1; i < len(ws); i++ {
+			a, b := ws[i-1], ws[i]
+			if b.Position != a.Position+1 || !marked(a.Term) || !marked(b.Term) {
+				continue
+			}
+			pair := string(a.Term) + string(pairSep) + string(b.Term)
+			must = append(must, termQuery(f.pairs, pair, f.boost*tuning.Exact))
+			covered[i-1], covered[i] = true, true
+		}
+	}
+	if len(ws) == 2 && len(must) == 1 {
+		tq := must[0].(*query.TermQuery)
+		tq.SetBoost(boost + f.boost*tuning.Exact)
+		return tq
+	}
+	if defaultSchema.exactWords {
+		for i, w := range ws {
+			if !covered[i] && marked(w.Term) {
+				must = append(must, termQuery(f.exact, string(w.Term), f.boost*tuning.Exact))
+			}
+		}
+	}
+	return conjunction(append([]query.Query{pairPhrase(f.fpairs, f.folded, foldWords(ws), boost)}, must...))
+}
+
+func termQuery(field, term string, boost float64) *query.TermQuery {
+	tq := bleve.NewTermQuery(term)
+	tq.SetField(field)
+	tq.SetBoost(boost)
+	return tq
+}
+
+func conjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewConjunctionQuery(qs...)
 }
 
 // foldWords returns the folded twin of a token stream, positions kept.
@@ -176,16 +228,6 @@ func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) que
 	return q
 }
 
-// match requires every word of text in a word field.
-func match(field, analyzer, text string, boost float64) query.Query {
-	q := bleve.NewMatchQuery(text)
-	q.SetField(field)
-	q.Analyzer = analyzer
-	q.SetOperator(query.MatchQueryOperatorAnd)
-	q.SetBoost(boost)
-	return q
-}
-
 func isKeywordField(f string) bool {
 	for _, k := range FacetFields {
 		if k == f {
@@ -195,8 +237,10 @@ func isKeywordField(f string) bool {
 	return false
 }
 
-// prefixQuery matches words that start with the prefix, on the folded
-// field so that "hanoi*"-style completions ignore marks.
+// prefixQuery matches words that start with the prefix: a prefix typed
+// without marks on the folded field, so that "hanoi*"-style completions
+// ignore marks; one typed with marks on the canonical words, spelled as
+// typed like every other word.
 func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) {
 	fields, err := textFields(q.Field)
 	if err != nil {
@@ -209,22 +253,30 @@ func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) 
 	if p == "" {
 		return nil, fmt.Errorf("%w: empty prefix", ErrBadRequest)
 	}
+	exact := vi.HasMarks(q.Text) && defaultSchema.exactWords
+	if exact {
+		p = strings.TrimSpace(vi.Normalize(q.Text))
+	}
 	var any []query.Query
 	for _, f := range fields {
+		field := f.folded
+		if exact {
+			field = f.exact
+		}
 		if q.Top <= 0 {
 			pq := bleve.NewPrefixQuery(p)
-			pq.SetField(f.folded)
+			pq.SetField(field)
 			pq.SetBoost(f.boost)
 			any = append(any, pq)
 			continue
 		}
-		terms, err := b.frequentTerms(ctx, f.folded, p, q.Top, q.MaxDocs)
+		terms, err := b.frequentTerms(ctx, field, p, q.Top, q.MaxDocs)
 		if err != nil {
 			return nil, err
 		}
 		for _, t := range terms {
 			tq := bleve.NewTermQuery(t)
-			tq.SetField(f.folded)
+			tq.SetField(field)
 			tq.SetBoost(f.boost)
 			any = append(any, tq)
 		}
@@ -314,6 +366,57 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].count > out[j].count })
 	b.prefixes.put(key, out)
+	return out, nil
+}
+
+// Frequencies counts each text's articles from the term dictionaries: a
+// word in the canonical word fields when it has marks, else in the folded
+// ones; two words as their pair, canonical when both have marks. The count
+// is the larger of the title's and the body's (an article may hold the
+// text in both), and deleted articles not yet merged away still count: an
+// estimate, at the cost of a dictionary lookup per field.
+func (b *Bleve) Frequencies(ctx context.Context, texts []string) ([]uint64, error) {
+	out := make([]uint64, len(texts))
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("frequencies: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("frequencies: %w", err)
+	}
+	defer r.Close()
+	title, body := textField{fTitle, fTitleFolded, fTitlePairs, fTitleFPairs, 0}, textField{fBody, fBodyFolded, fBodyPairs, fBodyFPairs, 0}
+	for i, text := range texts {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		ws := queryWords.Analyze([]byte(text))
+		for _, f := range []textField{title, body} {
+			field, term := "", ""
+			switch {
+			case len(ws) == 1 && marked(ws[0].Term) && defaultSchema.exactWords:
+				field, term = f.exact, string(ws[0].Term)
+			case len(ws) == 1:
+				field, term = f.folded, string(vi.FoldToken(ws[0].Term))
+			case len(ws) == 2 && ws[1].Position == ws[0].Position+1 && defaultSchema.pairs:
+				a, c := ws[0].Term, ws[1].Term
+				if marked(a) && marked(c) && defaultSchema.exactPairs {
+					field, term = f.pairs, string(a)+string(pairSep)+string(c)
+				} else {
+					field, term = f.fpairs, string(vi.FoldToken(a))+string(pairSep)+string(vi.FoldToken(c))
+				}
+			default:
+				continue
+			}
+			tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+			if err != nil {
+				return nil, fmt.Errorf("frequencies: %w", err)
+			}
+			out[i] = max(out[i], tfr.Count())
+			tfr.Close()
+		}
+	}
 	return out, nil
 }
 

@@ -97,17 +97,18 @@ func TestPairPhrases(t *testing.T) {
 	if got := find(Phrase{Field: FieldTitle, Text: "là người"}); !slices.Equal(got, []string{"p1"}) {
 		t.Errorf("title phrase found %v, want [p1]", got)
 	}
-	// The spelling typed ranks first; the other is still found.
-	for q, first := range map[string]string{"bàn ghế": "p6", "bán ghế": "p5"} {
-		if got := find(Phrase{Text: q}); len(got) != 2 || got[0] != first {
-			t.Errorf("phrase %q ranked %v, want %s first of two", q, got, first)
+	// Marks typed are marks meant: each spelling finds its own article,
+	// the phrase typed without marks finds both.
+	for q, want := range map[string][]string{"bàn ghế": {"p6"}, "bán ghế": {"p5"}, "ban ghe": {"p5", "p6"}, "ban ghế": {"p5", "p6"}, "bán ghe": {"p5"}} {
+		if got := sorted(find(Phrase{Text: q})); !slices.Equal(got, want) {
+			t.Errorf("phrase %q found %v, want %v", q, got, want)
 		}
 	}
 }
 
-// TestFoldedTerm checks that a Folded term ignores the marks typed: two
-// articles that differ only in a mark score the same, where the plain term
-// ranks the spelling typed above the other.
+// TestFoldedTerm checks that a word typed with marks matches that spelling
+// only, folded or not, and that a Folded term scores it as its folded form
+// does: the same score as the word typed without marks.
 func TestFoldedTerm(t *testing.T) {
 	ctx := context.Background()
 	b := newTestIndex(t)
@@ -129,11 +130,18 @@ func TestFoldedTerm(t *testing.T) {
 		}
 		return s
 	}
-	if s := scores(Term{Text: "bán"}); len(s) != 2 || s["f1"] <= s["f2"] {
-		t.Errorf("term bán scored %v; want both, f1 (spelled as typed) higher", s)
+	plain := scores(Term{Text: "ban"})
+	if len(plain) != 2 {
+		t.Fatalf("term ban scored %v; want both", plain)
 	}
-	if s := scores(Term{Text: "bán", Folded: true}); len(s) != 2 || s["f1"] != s["f2"] {
-		t.Errorf("folded term bán scored %v; want both, equal", s)
+	if s := scores(Term{Text: "bán"}); len(s) != 1 || s["f1"] == 0 {
+		t.Errorf("term bán scored %v; want f1 alone", s)
+	}
+	if s := scores(Term{Text: "BÁN", Folded: true}); len(s) != 1 || s["f1"] != plain["f1"] {
+		t.Errorf("folded term BÁN scored %v; want f1 alone, scored as ban scores it (%v)", s, plain["f1"])
+	}
+	if s := scores(Term{Text: "bàn"}); len(s) != 1 || s["f2"] == 0 {
+		t.Errorf("term bàn in NFD scored %v; want f2 alone", s)
 	}
 }
 

@@ -5,23 +5,25 @@ package index
 type Query interface{ query() }
 
 // Term matches a word (one or more syllables, analyzed by the backend) in a
-// field, or in the default text fields when Field is "". Folded matches
-// and scores the word without its marks only: the query ranks the spelling
-// typed by other clauses (a phrase, the title), and per-word rewards for
-// it would outweigh them.
+// field, or in the default text fields when Field is "". Each syllable typed
+// with marks matches that spelling only (any tone placement, NFC or NFD,
+// any case); one typed without marks matches every spelling. Folded keeps
+// that match but scores the word without its marks: the query ranks the
+// spelling typed by other clauses (a phrase, the title).
 type Term struct {
 	Field  string
 	Text   string
 	Folded bool
 }
 
-// Phrase matches words adjacent and in order.
+// Phrase matches words adjacent and in order, each spelled as a Term's.
 type Phrase struct {
 	Field string
 	Text  string
 }
 
-// Prefix matches words starting with Text. Top > 0 keeps only the Top
+// Prefix matches words starting with Text: any spelling when Text has no
+// marks, that spelling when it has. Top > 0 keeps only the Top
 // most frequent such words: completions want the likely words, and a
 // prefix of one or two letters starts thousands. MaxDocs > 0 (with Top)
 // also stops taking words once those taken are held by MaxDocs articles in

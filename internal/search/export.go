@@ -29,10 +29,11 @@ var CSVHeader = []string{"id", "url", "title", "published", "site", "section", "
 // sort=oldest), walking the engine with cursors so that memory does not
 // grow with the result. It returns how many articles it wrote.
 func (s *Service) Export(ctx context.Context, p Params, format string, w io.Writer) (int, error) {
-	q, err := Parse(p.Q)
+	plan, err := s.Plan(ctx, p.Q, p.Exact)
 	if err != nil {
 		return 0, err
 	}
+	q := plan.Query
 	if format != FormatJSONL && format != FormatCSV {
 		return 0, &ParamError{Param: "format", Msg: fmt.Sprintf("%q is not jsonl or csv", format)}
 	}

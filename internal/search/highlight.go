@@ -14,17 +14,22 @@ import (
 // words, enough to judge a hit, small enough for a search box dropdown.
 const snippetBytes = 320
 
-// highlighter marks the words of a query in article text. It compares
-// folded words, so "quy che" marks "quy chế" and the exact spelling alike,
-// and it works on the stored text itself, so marks land on the words as
-// published whatever matched in the engine.
+// highlighter marks the words of a query in article text, the way the
+// query matched them: a word typed with marks where the text spells it so
+// (any tone placement, any case), a word typed without marks in every
+// spelling ("quy che" marks "quy chế"). In a query that mixes the two
+// ("việt nam"), a word typed without marks is marked only as typed in a
+// text that holds it so, not in its other spellings ("năm"). It works on
+// the stored text itself, so marks land on the words as published.
 type highlighter struct {
-	words    map[string]bool
-	prefixes []string
+	exact    map[string]bool // canonical words typed with marks
+	folded   map[string]bool // words typed without marks
+	exactPre []string        // prefixes typed with marks, canonical
+	prefixes []string        // prefixes typed without marks
 }
 
 func newHighlighter(q index.Query) *highlighter {
-	h := &highlighter{words: map[string]bool{}}
+	h := &highlighter{exact: map[string]bool{}, folded: map[string]bool{}}
 	h.collect(q)
 	return h
 }
@@ -37,7 +42,11 @@ func (h *highlighter) collect(q index.Query) {
 		h.addText(q.Field, q.Text)
 	case index.Prefix:
 		if q.Field == "" || q.Field == index.FieldTitle || q.Field == index.FieldBody {
-			h.prefixes = append(h.prefixes, vi.Fold(q.Text))
+			if vi.HasMarks(q.Text) {
+				h.exactPre = append(h.exactPre, vi.Normalize(q.Text))
+			} else {
+				h.prefixes = append(h.prefixes, vi.Fold(q.Text))
+			}
 		}
 	case index.Bool:
 		for _, s := range q.Must {
@@ -54,15 +63,33 @@ func (h *highlighter) addText(field, text string) {
 		return
 	}
 	for _, w := range words(text) {
-		h.words[vi.Fold(text[w[0]:w[1]])] = true
+		word := text[w[0]:w[1]]
+		if vi.HasMarks(word) {
+			h.exact[vi.Normalize(word)] = true
+		} else {
+			h.folded[vi.Fold(word)] = true
+		}
 	}
 }
 
-func (h *highlighter) empty() bool { return len(h.words) == 0 && len(h.prefixes) == 0 }
+func (h *highlighter) empty() bool {
+	return len(h.exact) == 0 && len(h.folded) == 0 && len(h.prefixes) == 0 && len(h.exactPre) == 0
+}
 
-func (h *highlighter) matches(word string) bool {
+// matches reports whether word is one the query matched; asTyped holds the
+// unmarked query words that this text spells without marks.
+func (h *highlighter) matches(word string, asTyped map[string]bool) bool {
+	n := vi.Normalize(word)
+	if h.exact[n] {
+		return true
+	}
+	for _, p := range h.exactPre {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
 	f := vi.Fold(word)
-	if h.words[f] {
+	if h.folded[f] && (!asTyped[f] || n == f) {
 		return true
 	}
 	for _, p := range h.prefixes {
@@ -71,6 +98,22 @@ func (h *highlighter) matches(word string) bool {
 		}
 	}
 	return false
+}
+
+// asTyped returns, for a query mixing words with and without marks, the
+// words typed without marks that text holds spelled exactly so.
+func (h *highlighter) asTyped(text string, ws [][2]int) map[string]bool {
+	if len(h.exact) == 0 && len(h.exactPre) == 0 || len(h.folded) == 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, w := range ws {
+		n := vi.Normalize(text[w[0]:w[1]])
+		if h.folded[n] {
+			out[n] = true
+		}
+	}
+	return out
 }
 
 // words returns the byte spans of the words of s: runs of letters, digits
@@ -98,8 +141,10 @@ func words(s string) [][2]int {
 // by spaces merged, so a phrase is marked as one "<mark>quy chế</mark>".
 func (h *highlighter) spans(text string) [][2]int {
 	var out [][2]int
-	for _, w := range words(text) {
-		if !h.matches(text[w[0]:w[1]]) {
+	ws := words(text)
+	typed := h.asTyped(text, ws)
+	for _, w := range ws {
+		if !h.matches(text[w[0]:w[1]], typed) {
 			continue
 		}
 		if n := len(out); n > 0 && strings.TrimSpace(text[out[n-1][1]:w[0]]) == "" && !strings.Contains(text[out[n-1][1]:w[0]], "\n") {

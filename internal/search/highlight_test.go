@@ -18,6 +18,15 @@ func TestHighlight(t *testing.T) {
 		{"alert", "<script>alert(1)</script> & co", "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt; &amp; co"},
 		{"x -dân", "dân x", "dân <mark>x</mark>"},
 		{"site:dân", "dân", "dân"},
+		// Marks typed are marks meant: only what matched is marked.
+		{"thủ tướng", "Thủ tướng thăm thu hoạch, thứ tư tưởng tượng", "<mark>Thủ tướng</mark> thăm thu hoạch, thứ tư tưởng tượng"},
+		{"thu tướng", "Thủ tướng và tượng", "<mark>Thủ tướng</mark> và tượng"},
+		{"thu tướng", "Thủ tướng và thu hoạch", "Thủ <mark>tướng</mark> và <mark>thu</mark> hoạch"},
+		{"việt nam", "Việt Nam năm nay", "<mark>Việt Nam</mark> năm nay"},
+		{"việt nam", "tiếng Việt năm nay", "tiếng <mark>Việt năm</mark> nay"},
+		{"hoà", "Hòa và hoa, HOÀ", "<mark>Hòa</mark> và hoa, <mark>HOÀ</mark>"},
+		{"hòa", "Hòa và hoa", "<mark>Hòa</mark> và hoa"},
+		{"thuỷ*", "thủy điện thụy", "<mark>thủy</mark> điện thụy"},
 	} {
 		q, err := Parse(tc.q)
 		if err != nil {

@@ -33,6 +33,7 @@ type Params struct {
 	After    string // opaque cursor from a previous answer's "next"
 	Facets   []string
 	Collapse bool // one hit per near-duplicate cluster
+	Exact    bool // search the query as typed, with no other reading (see Plan)
 }
 
 // ParamError is invalid input: the parameter and what is wrong with it.
@@ -48,7 +49,7 @@ func (e *ParamError) Error() string { return fmt.Sprintf("parameter %s: %s", e.P
 var known = map[string]bool{
 	"q": true, "site": true, "section": true, "author": true, "from": true, "to": true,
 	"sort": true, "size": true, "page": true, "after": true, "facets": true,
-	"cluster": true, "collapse": true,
+	"cluster": true, "collapse": true, "exact": true,
 }
 
 // ParseParams reads and validates search parameters.
@@ -106,6 +107,13 @@ func ParseParams(v url.Values) (Params, error) {
 		p.Collapse = true
 	default:
 		return p, &ParamError{Param: "collapse", Msg: fmt.Sprintf("%q is not 1 or 0", c)}
+	}
+	switch e := v.Get("exact"); e {
+	case "", "0", "false":
+	case "1", "true":
+		p.Exact = true
+	default:
+		return p, &ParamError{Param: "exact", Msg: fmt.Sprintf("%q is not 1 or 0", e)}
 	}
 	p.Facets = DefaultFacets
 	if v.Has("facets") {

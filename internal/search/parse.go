@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // titleAllBoost weighs the clause "every word in the title". On 10,000
@@ -46,8 +47,18 @@ var scopes = map[string]string{
 // words (all required), "exact phrases", -excluded, a OR b, (groups),
 // field:word or field:"phrase" for title, body, site, section, author, and
 // prefix* (at least two characters before the star). An empty query
-// matches everything.
-func Parse(s string) (index.Query, error) {
+// matches everything. Operators count only where they cannot be anything
+// else (a '-' glued to the word after it, balanced quotes and
+// parentheses, OR between two clauses, a known field glued to its word);
+// every other character that is not a letter or a digit is ignored, as
+// the analyzers ignore it, so pasted titles and questions search as words.
+func Parse(s string) (index.Query, error) { return parse(s, nil) }
+
+// parse is Parse with other readings of some plain words: readings maps a
+// token's index (see plainWords) to the text to search for it. A reading
+// that is the word without its marks replaces it; any other reading (the
+// syllable keystrokes spell) is searched alongside it.
+func parse(s string, readings map[int]string) (index.Query, error) {
 	if len(s) > MaxQueryBytes {
 		return nil, &SyntaxError{Msg: fmt.Sprintf("longer than %d bytes", MaxQueryBytes)}
 	}
@@ -61,7 +72,7 @@ func Parse(s string) (index.Query, error) {
 	if len(toks) == 0 {
 		return index.MatchAll{}, nil
 	}
-	p := &parser{toks: toks}
+	p := &parser{src: s, toks: toks, readings: readings}
 	q, err := p.or()
 	if err != nil {
 		return nil, err
@@ -87,16 +98,32 @@ const (
 )
 
 type token struct {
-	kind  tokKind
-	text  string
-	field string // for words and phrases scoped with "field:"
-	neg   bool   // preceded by '-'
-	col   int
+	kind       tokKind
+	text       string
+	field      string // for words and phrases scoped with "field:"
+	neg        bool   // preceded by '-'
+	col        int
+	start, end int // bytes of text in the query
 }
+
+// plain reports whether t is a word on the default fields that is
+// required: the words a plan groups, and the ones other readings apply to.
+func (t *token) plain() bool {
+	return t.kind == tWord && !t.neg && t.field == "" && !strings.HasSuffix(t.text, "*") && isSimpleWord(t.text)
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
 
 func lex(s string) ([]token, error) {
 	var toks []token
 	col := func(i int) int { return utf8.RuneCountInString(s[:i]) + 1 }
+	runeAt := func(i int) rune {
+		if i >= len(s) {
+			return 0
+		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return r
+	}
 	i := 0
 	for i < len(s) {
 		r, w := utf8.DecodeRuneInString(s[i:])
@@ -113,30 +140,31 @@ func lex(s string) ([]token, error) {
 			i++
 			continue
 		}
-		start := i
 		t := token{col: col(i)}
-		if s[i] == '-' {
+		// A '-' excludes only when glued to what it excludes; "Mỹ - Ấn" is
+		// a dash.
+		if s[i] == '-' && (isWordRune(runeAt(i+1)) || runeAt(i+1) == '"') {
 			t.neg = true
 			i++
 		}
-		// An optional field scope: letters followed by ':'.
+		// A field scope: a known field name glued to ':' and to its word.
 		if j := strings.IndexByte(s[i:], ':'); j > 0 {
-			if f, ok := scopes[strings.ToLower(s[i:i+j])]; ok {
+			if f, ok := scopes[strings.ToLower(s[i:i+j])]; ok && i+j+1 < len(s) && !unicode.IsSpace(runeAt(i+j+1)) {
 				t.field = f
 				i += j + 1
 			}
 		}
 		if i < len(s) && s[i] == '"' {
-			end := strings.IndexByte(s[i+1:], '"')
-			if end < 0 {
-				return nil, &SyntaxError{Col: col(i), Msg: "unclosed quote"}
+			if end := strings.IndexByte(s[i+1:], '"'); end >= 0 {
+				t.kind, t.text = tPhrase, strings.TrimSpace(s[i+1:i+1+end])
+				t.start, t.end = i+1, i+1+end
+				i += end + 2
+				if strings.IndexFunc(t.text, isWordRune) >= 0 {
+					toks = append(toks, t)
+				}
+				continue
 			}
-			t.kind, t.text = tPhrase, strings.TrimSpace(s[i+1:i+1+end])
-			i += end + 2
-			if t.text == "" {
-				return nil, &SyntaxError{Col: col(start), Msg: "empty phrase"}
-			}
-			toks = append(toks, t)
+			i++ // a lone quote mark is punctuation
 			continue
 		}
 		j := i
@@ -147,27 +175,105 @@ func lex(s string) ([]token, error) {
 			}
 			j += w
 		}
-		t.text = s[i:j]
+		ws, we := trimWord(s, i, j)
 		i = j
-		switch {
-		case t.text == "" && (t.neg || t.field != ""):
-			return nil, &SyntaxError{Col: t.col, Msg: "nothing after " + strings.TrimSpace(s[start:i])}
-		case t.text == "OR" && !t.neg && t.field == "":
-			t.kind = tOr
-		default:
-			t.kind = tWord
+		if ws == we {
+			continue // punctuation alone: "đại sứ ,", "Mỹ - Ấn"
 		}
-		if t.text != "" {
-			toks = append(toks, t)
+		t.text, t.start, t.end = s[ws:we], ws, we
+		t.kind = tWord
+		if t.text == "OR" && !t.neg && t.field == "" {
+			t.kind = tOr
+		}
+		toks = append(toks, t)
+	}
+	return operators(toks), nil
+}
+
+// trimWord returns the bytes of s[i:j] without the characters around the
+// word that are not letters or digits, keeping a prefix's trailing '*'.
+func trimWord(s string, i, j int) (int, int) {
+	for i < j {
+		r, w := utf8.DecodeRuneInString(s[i:j])
+		if isWordRune(r) {
+			break
+		}
+		i += w
+	}
+	end := j
+	for end > i {
+		r, w := utf8.DecodeLastRuneInString(s[i:end])
+		if isWordRune(r) || r == '*' {
+			break
+		}
+		end -= w
+	}
+	if stem := strings.TrimRight(s[i:end], "*"); len(stem) < end-i {
+		// "word*" is a prefix; "word.*" or "…*" is punctuation.
+		if r, _ := utf8.DecodeLastRuneInString(stem); !isWordRune(r) {
+			end = i + len(strings.TrimRightFunc(stem, func(r rune) bool { return !isWordRune(r) }))
 		}
 	}
-	return toks, nil
+	return i, end
+}
+
+// operators keeps parentheses and OR where they are operators: unmatched
+// or empty parentheses are dropped as punctuation, and an OR without a
+// clause on each side is the word "OR".
+func operators(toks []token) []token {
+	drop := make([]bool, len(toks))
+	var open []int
+	for i, t := range toks {
+		switch t.kind {
+		case tOpen:
+			open = append(open, i)
+		case tClose:
+			if len(open) == 0 {
+				drop[i] = true
+				continue
+			}
+			o := open[len(open)-1]
+			open = open[:len(open)-1]
+			inner := false
+			for k := o + 1; k < i; k++ {
+				if !drop[k] {
+					inner = true
+					break
+				}
+			}
+			if !inner {
+				drop[o], drop[i] = true, true
+			}
+		}
+	}
+	for _, o := range open {
+		drop[o] = true
+	}
+	var out []token
+	for i, t := range toks {
+		if !drop[i] {
+			out = append(out, t)
+		}
+	}
+	for i := range out {
+		if out[i].kind != tOr {
+			continue
+		}
+		before := i > 0 && (out[i-1].kind == tWord || out[i-1].kind == tPhrase || out[i-1].kind == tClose)
+		after := i+1 < len(out) && (out[i+1].kind == tWord || out[i+1].kind == tPhrase || out[i+1].kind == tOpen)
+		if !before || !after {
+			out[i].kind = tWord
+		}
+	}
+	return out
 }
 
 type parser struct {
-	toks    []token
-	pos     int
-	clauses int
+	src      string
+	toks     []token
+	pos      int
+	clauses  int
+	readings map[int]string
 }
 
 func (p *parser) peek() *token {
@@ -186,9 +292,6 @@ func (p *parser) or() (index.Query, error) {
 	alts := []index.Query{first}
 	for t := p.peek(); t != nil && t.kind == tOr; t = p.peek() {
 		p.pos++
-		if n := p.peek(); n == nil || n.kind == tOr || n.kind == tClose {
-			return nil, &SyntaxError{Col: t.col, Msg: "OR needs something on both sides"}
-		}
 		next, err := p.and()
 		if err != nil {
 			return nil, err
@@ -201,14 +304,21 @@ func (p *parser) or() (index.Query, error) {
 	return index.Bool{Should: alts}, nil
 }
 
+// plainWord is one plain word of a group, as it will be searched.
+type plainWord struct {
+	tok  int    // index of its token
+	text string // the reading searched (the word itself, or another reading)
+}
+
 // and := unary+ ; plain default-field words also reward adjacency.
 func (p *parser) and() (index.Query, error) {
 	var b index.Bool
-	var plain []string
+	var plain []plainWord
 	var plainAt []int // where in b.Must the plain words are
 	for t := p.peek(); t != nil && t.kind != tOr && t.kind != tClose; t = p.peek() {
+		at := p.pos
 		neg := t.neg
-		q, isPlain, err := p.unary()
+		q, reading, err := p.unary()
 		if err != nil {
 			return nil, err
 		}
@@ -216,8 +326,8 @@ func (p *parser) and() (index.Query, error) {
 		case neg:
 			b.Not = append(b.Not, q)
 		default:
-			if isPlain {
-				plain = append(plain, t.text)
+			if reading != "" {
+				plain = append(plain, plainWord{at, reading})
 				plainAt = append(plainAt, len(b.Must))
 			}
 			b.Must = append(b.Must, q)
@@ -231,20 +341,16 @@ func (p *parser) and() (index.Query, error) {
 		return nil, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("unexpected %q", t.text)}
 	}
 	if len(plain) > 1 {
-		// Documents with the words side by side, in order, rank first.
-		b.Should = append(b.Should, index.Phrase{Text: strings.Join(plain, " ")})
-		// The phrase (through pairs as typed) and the title clause reward
-		// the spelling typed, so the words themselves match folded only.
-		// Rewarding each word's marks on its own ranked articles that
-		// repeat common words above the one holding the span: on 20,000
-		// articles (make eval --docs 20000) body spans went from MRR@10
-		// 0.88 to 0.98, scattered title words from 0.88 to 0.85 (0.88
-		// again once BM25 got sound statistics, index/bm25.go), and
-		// two-word queries got a third faster (p50 25 → 17 ms at 100k).
+		// Documents with the words side by side, in order, rank first. The
+		// phrase keeps the punctuation typed between neighbours, so it
+		// breaks where the article's text breaks.
+		b.Should = append(b.Should, index.Phrase{Text: p.span(plain)})
+		// The phrase and the title clause reward the spelling typed, so the
+		// words themselves are scored without their marks (they still match
+		// as typed): per-word rewards for marks ranked articles repeating
+		// common words above the one holding the span.
 		for _, i := range plainAt {
-			t := b.Must[i].(index.Term)
-			t.Folded = true
-			b.Must[i] = t
+			b.Must[i] = scoreFolded(b.Must[i])
 		}
 		// An article whose title holds every word ranks high even when the
 		// words are apart there. It is a clause of its own, outside b:
@@ -252,7 +358,7 @@ func (p *parser) and() (index.Query, error) {
 		// so a second Should beside the phrase would halve its reward.
 		inTitle := index.Bool{Boost: titleAllBoost}
 		for _, w := range plain {
-			inTitle.Must = append(inTitle.Must, index.Term{Field: index.FieldTitle, Text: w})
+			inTitle.Must = append(inTitle.Must, index.Term{Field: index.FieldTitle, Text: w.text})
 		}
 		return index.Bool{Must: []index.Query{b}, Should: []index.Query{inTitle}}, nil
 	}
@@ -262,45 +368,109 @@ func (p *parser) and() (index.Query, error) {
 	return b, nil
 }
 
-// unary := "(" or ")" | word | phrase ; reports whether it was a plain word
-// on the default fields.
-func (p *parser) unary() (index.Query, bool, error) {
-	t := p.toks[p.pos]
+// span joins the readings of plain words with what separated them in the
+// query when they were neighbours there, and with a space otherwise.
+func (p *parser) span(ws []plainWord) string {
+	var sb strings.Builder
+	for i, w := range ws {
+		if i > 0 {
+			prev, cur := p.toks[ws[i-1].tok], p.toks[w.tok]
+			if w.tok == ws[i-1].tok+1 && cur.start > prev.end {
+				sb.WriteString(p.src[prev.end:cur.start])
+			} else {
+				sb.WriteByte(' ')
+			}
+		}
+		sb.WriteString(w.text)
+	}
+	return sb.String()
+}
+
+// scoreFolded marks the terms of a plain word to be scored without marks.
+func scoreFolded(q index.Query) index.Query {
+	switch q := q.(type) {
+	case index.Term:
+		q.Folded = true
+		return q
+	case index.Bool:
+		for i, s := range q.Should {
+			q.Should[i] = scoreFolded(s)
+		}
+		return q
+	}
+	return q
+}
+
+// unary := "(" or ")" | word | phrase ; for a plain word on the default
+// fields it also returns the reading searched for it.
+func (p *parser) unary() (index.Query, string, error) {
+	at := p.pos
+	t := p.toks[at]
 	p.pos++
 	switch t.kind {
 	case tOpen:
 		q, err := p.or()
 		if err != nil {
-			return nil, false, err
+			return nil, "", err
 		}
 		if c := p.peek(); c == nil || c.kind != tClose {
-			return nil, false, &SyntaxError{Col: t.col, Msg: "unclosed parenthesis"}
+			return nil, "", &SyntaxError{Col: t.col, Msg: "unclosed parenthesis"}
 		}
 		p.pos++
-		return q, false, nil
+		return q, "", nil
 	case tClose:
-		return nil, false, &SyntaxError{Col: t.col, Msg: "unmatched )"}
+		return nil, "", &SyntaxError{Col: t.col, Msg: "unmatched )"}
 	case tPhrase:
 		p.clauses++
-		return index.Phrase{Field: t.field, Text: t.text}, false, nil
+		return index.Phrase{Field: t.field, Text: t.text}, "", nil
 	}
 	p.clauses++
 	text := t.text
 	if strings.HasSuffix(text, "*") {
 		stem := strings.TrimRight(text, "*")
-		if strings.ContainsAny(stem, "*?") || utf8.RuneCountInString(stem) < MinPrefixLen {
-			return nil, false, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("prefix %q: at least %d letters before *, and * only at the end", text, MinPrefixLen)}
+		if strings.ContainsAny(stem, "*") || utf8.RuneCountInString(stem) < MinPrefixLen {
+			return nil, "", &SyntaxError{Col: t.col, Msg: fmt.Sprintf("prefix %q: at least %d letters before *, and * only at the end", text, MinPrefixLen)}
 		}
-		return index.Prefix{Field: t.field, Text: stem}, false, nil
+		return index.Prefix{Field: t.field, Text: stem}, "", nil
 	}
-	if strings.ContainsAny(text, "*?") {
-		return nil, false, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("%q: wildcards are only allowed at the end of a word", text)}
+	if strings.Contains(text, "*") {
+		return nil, "", &SyntaxError{Col: t.col, Msg: fmt.Sprintf("%q: wildcards are only allowed at the end of a word", text)}
 	}
 	if t.field == "" && !isSimpleWord(text) {
 		// "Covid-19", "04/2015/NĐ-CP": the parts must stay together.
-		return index.Phrase{Text: text}, false, nil
+		return index.Phrase{Text: text}, "", nil
 	}
-	return index.Term{Field: t.field, Text: text}, t.field == "", nil
+	if !t.plain() {
+		return index.Term{Field: t.field, Text: text}, "", nil
+	}
+	r, ok := p.readings[at]
+	switch {
+	case !ok || r == text:
+		return index.Term{Text: text}, text, nil
+	case r == vi.Fold(text):
+		return index.Term{Text: r}, r, nil
+	}
+	return index.Bool{Should: []index.Query{index.Term{Text: text}, index.Term{Text: r}}}, r, nil
+}
+
+// plainWords lists the plain words of s (see token.plain) by token index,
+// and which of them directly follow another plain word: the pairs.
+func plainWords(s string) (words map[int]string, pairs [][2]int) {
+	if len(s) > MaxQueryBytes || !utf8.ValidString(s) {
+		return nil, nil
+	}
+	toks, _ := lex(s)
+	words = map[int]string{}
+	for i := range toks {
+		if !toks[i].plain() {
+			continue
+		}
+		words[i] = toks[i].text
+		if _, ok := words[i-1]; ok {
+			pairs = append(pairs, [2]int{i - 1, i})
+		}
+	}
+	return words, pairs
 }
 
 func isSimpleWord(s string) bool {

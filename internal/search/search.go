@@ -22,11 +22,15 @@ type Service struct {
 
 // Response is the answer of /api/search.
 type Response struct {
-	Total  uint64                        `json:"total"`
-	TookMS int64                         `json:"took_ms"`
-	Next   string                        `json:"next,omitempty"`
-	Hits   []Hit                         `json:"hits"`
-	Facets map[string][]index.FacetValue `json:"facets"`
+	Total  uint64 `json:"total"`
+	TookMS int64  `json:"took_ms"`
+	Next   string `json:"next,omitempty"`
+	// Interpreted is the query searched when it is not the one typed (a
+	// wrong mark read without marks, input-method keystrokes read as the
+	// syllable they spell); exact=1 searches the query as typed.
+	Interpreted string                        `json:"interpreted,omitempty"`
+	Hits        []Hit                         `json:"hits"`
+	Facets      map[string][]index.FacetValue `json:"facets"`
 }
 
 // Hit is one result. Snippet and TitleHTML are HTML-escaped article text
@@ -50,10 +54,11 @@ type Hit struct {
 
 // Search runs a parsed, validated search.
 func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
-	q, err := Parse(p.Q)
+	plan, err := s.Plan(ctx, p.Q, p.Exact)
 	if err != nil {
 		return Response{}, err
 	}
+	q := plan.Query
 	req := index.Request{
 		Query: q, Filters: p.Filters, From: p.From, To: p.To,
 		Facets: p.Facets, Sort: p.Sort, Size: p.Size, Offset: (p.Page - 1) * p.Size, Collapse: p.Collapse,
@@ -80,7 +85,7 @@ func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
 		return Response{}, err
 	}
 	h := newHighlighter(q)
-	out := Response{Total: res.Total, TookMS: res.Took.Milliseconds(), Hits: []Hit{}, Facets: res.Facets}
+	out := Response{Total: res.Total, TookMS: res.Took.Milliseconds(), Interpreted: plan.Interpreted, Hits: []Hit{}, Facets: res.Facets}
 	for _, hit := range res.Hits {
 		out.Hits = append(out.Hits, toHit(h, hit))
 	}

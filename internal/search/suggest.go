@@ -36,10 +36,13 @@ const suggestExpand = 24
 // titles. A prefix's first word is always taken.
 const suggestDocs = 8000
 
-// Suggest completes the words typed so far from article titles, ignoring
-// marks: "quy che d" → "quy chế dân chủ …". Completions are the words of
-// real titles, so they come back with their tone marks even when typed
-// without. The last word is a prefix; the others must match whole.
+// Suggest completes the words typed so far from article titles: "quy che
+// d" → "quy chế dân chủ …". A word typed without marks matches every
+// spelling, one typed with marks that spelling, as in a search; a word
+// that reads as input-method keystrokes ("quy chees dd") matches the
+// syllable it spells too. Completions are the words of real titles, so
+// they come back with their tone marks even when typed without. The last
+// word is a prefix; the others must match whole.
 func (s *Service) Suggest(ctx context.Context, q string, size int) (SuggestResponse, error) {
 	out := SuggestResponse{Suggestions: []Suggestion{}}
 	if len(q) > MaxQueryBytes || !utf8.ValidString(q) {
@@ -50,18 +53,28 @@ func (s *Service) Suggest(ctx context.Context, q string, size int) (SuggestRespo
 		return out, nil
 	}
 	var must []index.Query
-	var folded []string
+	var folded [][]string // per word typed, the folded forms it may take
 	for i, w := range typed {
 		text := q[w[0]:w[1]]
-		folded = append(folded, vi.Fold(text))
-		if i == len(typed)-1 {
-			if utf8.RuneCountInString(text) < 1 {
-				return out, nil
+		last := i == len(typed)-1
+		word := func(t string) index.Query {
+			if last {
+				return index.Prefix{Field: index.FieldTitle, Text: t, Top: suggestExpand, MaxDocs: suggestDocs}
 			}
-			must = append(must, index.Prefix{Field: index.FieldTitle, Text: text, Top: suggestExpand, MaxDocs: suggestDocs})
-		} else {
-			must = append(must, index.Term{Field: index.FieldTitle, Text: text})
+			return index.Term{Field: index.FieldTitle, Text: t}
 		}
+		keys, ok := vi.Keystrokes(text)
+		if last {
+			keys, ok = vi.KeystrokePrefix(text)
+		}
+		forms := []string{vi.Fold(text)}
+		if ok {
+			forms = append(forms, vi.Fold(keys))
+			must = append(must, index.Bool{Should: []index.Query{word(text), word(keys)}})
+		} else {
+			must = append(must, word(text))
+		}
+		folded = append(folded, forms)
 	}
 	res, err := s.Backend.Search(ctx, index.Request{Query: index.Bool{Must: must}, Size: size * 2})
 	if err != nil {
@@ -91,13 +104,19 @@ func (s *Service) Suggest(ctx context.Context, q string, size int) (SuggestRespo
 // prefix) and returns them as the title writes them, plus one more word
 // for context: typing "quy che d" in a title with "Quy chế dân chủ" gives
 // "quy chế dân chủ".
-func completion(title string, typed []string) string {
+func completion(title string, typed [][]string) string {
 	ws := words(title)
 	for i := 0; i+len(typed) <= len(ws); i++ {
 		ok := true
-		for j, t := range typed {
+		for j, forms := range typed {
 			f := vi.Fold(title[ws[i+j][0]:ws[i+j][1]])
-			if (j < len(typed)-1 && f != t) || (j == len(typed)-1 && !strings.HasPrefix(f, t)) {
+			fits := false
+			for _, t := range forms {
+				if (j < len(typed)-1 && f == t) || (j == len(typed)-1 && strings.HasPrefix(f, t)) {
+					fits = true
+				}
+			}
+			if !fits {
 				ok = false
 				break
 			}

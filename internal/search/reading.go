@@ -1,0 +1,137 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/vi"
+)
+
+// How much more often one reading of a word must occur in the archive than
+// the word as typed before the query takes it. The odds are high on
+// purpose: marks typed are marks meant, and an ASCII word is a word.
+const (
+	// keysOdds: keystrokes of an input method ("vieetj") against the word
+	// as typed; a real word ("bus", "tax") occurs, keystrokes do not.
+	keysOdds = 20
+	// slipWordOdds: a word's folded form against its spelling typed. A
+	// wrong mark ("chũ" for "chủ") is all but absent; a rare real word
+	// ("mợ") is not.
+	slipWordOdds = 1000
+	// slipPairOdds: two marked neighbours ("Việt năm") against their folded
+	// pair ("viet nam"), which the words around a slip give away.
+	slipPairOdds = 50
+)
+
+// Planned is a query as it will be searched.
+type Planned struct {
+	Query index.Query
+	// Interpreted is the query searched when it differs from what was
+	// typed: a wrong mark read without marks, keystrokes read as the
+	// syllable they spell. Empty when the query was searched as typed.
+	Interpreted string
+}
+
+// Plan parses q and, unless exact, reads its plain words the way the
+// archive makes plausible: input-method keystrokes typed with the method
+// off are searched as the syllable they spell too ("vieetj" → việt), and a
+// word or pair of words whose spelling typed is all but absent while its
+// folded form is common is searched without marks ("dân chũ" → dân chu).
+// Every search, count and export of a query goes through Plan, so they
+// all answer the same set.
+func (s *Service) Plan(ctx context.Context, q string, exact bool) (Planned, error) {
+	parsed, err := Parse(q)
+	if err != nil || exact {
+		return Planned{Query: parsed}, err
+	}
+	words, pairs := plainWords(q)
+	if len(words) == 0 {
+		return Planned{Query: parsed}, nil
+	}
+	at := make([]int, 0, len(words))
+	for i := range words {
+		at = append(at, i)
+	}
+	sort.Ints(at)
+
+	// Ask the archive about each candidate reading at once.
+	var texts []string
+	ask := func(t string) int { texts = append(texts, t); return len(texts) - 1 }
+	type candidate struct{ typed, other int }
+	keys := map[int]candidate{}
+	keyText := map[int]string{}
+	slips := map[int]candidate{}
+	for _, i := range at {
+		w := words[i]
+		if !vi.HasMarks(w) {
+			if k, ok := vi.Keystrokes(w); ok {
+				keys[i] = candidate{ask(w), ask(k)}
+				keyText[i] = k
+			}
+			continue
+		}
+		slips[i] = candidate{ask(w), ask(vi.Fold(w))}
+	}
+	var pairSlips [][2]int
+	var pairAsk []candidate
+	for _, p := range pairs {
+		a, b := words[p[0]], words[p[1]]
+		if vi.HasMarks(a) && vi.HasMarks(b) {
+			pairSlips = append(pairSlips, p)
+			pairAsk = append(pairAsk, candidate{ask(a + " " + b), ask(vi.Fold(a) + " " + vi.Fold(b))})
+		}
+	}
+	if len(texts) == 0 {
+		return Planned{Query: parsed}, nil
+	}
+	n, err := s.Backend.Frequencies(ctx, texts)
+	if err != nil {
+		return Planned{}, fmt.Errorf("plan: %w", err)
+	}
+	readings := map[int]string{}
+	for i, c := range keys {
+		if n[c.other] > 0 && n[c.typed]*keysOdds < n[c.other] {
+			readings[i] = keyText[i]
+		}
+	}
+	for i, c := range slips {
+		if n[c.other] > 0 && n[c.typed]*slipWordOdds < n[c.other] {
+			readings[i] = vi.Fold(words[i])
+		}
+	}
+	for k, p := range pairSlips {
+		c := pairAsk[k]
+		if n[c.other] > 0 && n[c.typed]*slipPairOdds < n[c.other] {
+			readings[p[0]], readings[p[1]] = vi.Fold(words[p[0]]), vi.Fold(words[p[1]])
+		}
+	}
+	if len(readings) == 0 {
+		return Planned{Query: parsed}, nil
+	}
+	read, err := parse(q, readings)
+	if err != nil {
+		return Planned{}, err
+	}
+	return Planned{Query: read, Interpreted: rewrite(q, readings)}, nil
+}
+
+// rewrite returns q with the words that have readings replaced by them.
+func rewrite(q string, readings map[int]string) string {
+	toks, _ := lex(q)
+	var b strings.Builder
+	pos := 0
+	for i, t := range toks {
+		r, ok := readings[i]
+		if !ok {
+			continue
+		}
+		b.WriteString(q[pos:t.start])
+		b.WriteString(r)
+		pos = t.end
+	}
+	b.WriteString(q[pos:])
+	return b.String()
+}
