@@ -56,14 +56,14 @@ func KeystrokePrefix(word string) (string, bool) {
 
 // A key's effect on the letters typed before it.
 const (
-	kTone     = iota + 1 // set the tone (the key's tone)
-	kHat                 // a, e, o → â, ê, ô
-	kHorn                // u, o → ư, ơ (uo → ươ); a → ă in Telex
-	kBreve               // a → ă (VNI)
-	kStroke              // d → đ
-	kNoTone              // remove the tone
-	kDoubleD             // Telex: a second d after d
-	kDoubleV             // Telex: a vowel typed twice (aa, ee, oo)
+	kTone    = iota + 1 // set the tone (the key's tone)
+	kHat                // a, e, o → â, ê, ô
+	kHorn               // u, o → ư, ơ (uo → ươ); a → ă in Telex
+	kBreve              // a → ă (VNI)
+	kStroke             // d → đ
+	kNoTone             // remove the tone
+	kDoubleD            // Telex: a second d after d
+	kDoubleV            // Telex: a vowel typed twice (aa, ee, oo)
 )
 
 type key struct {
