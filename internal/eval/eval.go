@@ -39,6 +39,7 @@ type Report struct {
 	Ranking  []ClassFigures  `json:"ranking"`
 	Phrases  []PhraseFigures `json:"phrases"`
 	Tunings  []TuningFigures `json:"tunings,omitempty"`
+	Sets     []SetFigures    `json:"answer_sets"`
 	Queries  []KnownItem     `json:"queries"`
 	Started  time.Time       `json:"started"`
 	Took     string          `json:"took"`
@@ -65,6 +66,9 @@ type ClassFigures struct {
 	Hits10 float64 `json:"hits_at_10"`
 	P50ms  float64 `json:"p50_ms"`
 	P95ms  float64 `json:"p95_ms"`
+	// Interpreted counts the queries searched in another reading than
+	// the one typed (search.Plan); the ASCII control wants none.
+	Interpreted int `json:"interpreted"`
 }
 
 // PhraseFigures is the latency of quoted phrases of frequent syllables.
@@ -141,9 +145,9 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 		rep.Indexes = append(rep.Indexes, figures("baseline (Bleve default mapping)", len(arts), took, size, rep.RawBytes))
 	}
 
-	systems := []system{{"tracuu", ourSearch(ours)}}
+	systems := []system{ourSystem("tracuu", ours)}
 	if base != nil {
-		systems = append(systems, system{"baseline", baseSearch(base)})
+		systems = append(systems, system{name: "baseline", search: baseSearch(base)})
 	}
 	if cfg.Variants {
 		for _, v := range []struct {
@@ -169,7 +173,7 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 			rep.Indexes = append(rep.Indexes, fig)
 			if v.rank {
 				defer b.Close()
-				systems = append(systems, system{v.name, ourSearch(b)})
+				systems = append(systems, ourSystem(v.name, b))
 			} else {
 				b.Close()
 				os.RemoveAll(filepath.Join(cfg.Dir, safeName(v.name)))
@@ -184,6 +188,10 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 			return nil, err
 		}
 		rep.Ranking = append(rep.Ranking, figs...)
+	}
+	cfg.logf("exporting the answer sets of %d accented title words", answerWords)
+	if rep.Sets, err = answerSets(ctx, &search.Service{Backend: ours}, arts, answerWords); err != nil {
+		return nil, err
 	}
 	for _, s := range systems[:min(2, len(systems))] {
 		cfg.logf("timing frequent-syllable phrases on %s", s.name)
@@ -293,20 +301,31 @@ func figures(name string, docs int, took time.Duration, size, raw int64) IndexFi
 
 // system is a searcher under test: text in, ranked ids and total out.
 type system struct {
-	name   string
-	search func(ctx context.Context, text string, phrase bool) ([]string, uint64, error)
+	name        string
+	search      func(ctx context.Context, text string, phrase bool) ([]string, uint64, error)
+	interpreted func(ctx context.Context, text string) bool // nil: never
 }
 
-func ourSearch(b index.Backend) func(context.Context, string, bool) ([]string, uint64, error) {
+// ourSystem asks tracuu as the API does: the query planned (search.Plan),
+// then searched.
+func ourSystem(name string, b index.Backend) system {
+	svc := &search.Service{Backend: b}
+	return system{name: name, search: ourSearch(svc), interpreted: func(ctx context.Context, text string) bool {
+		p, err := svc.Plan(ctx, text, false)
+		return err == nil && p.Interpreted != ""
+	}}
+}
+
+func ourSearch(svc *search.Service) func(context.Context, string, bool) ([]string, uint64, error) {
 	return func(ctx context.Context, text string, phrase bool) ([]string, uint64, error) {
 		if phrase {
 			text = `"` + text + `"`
 		}
-		q, err := search.Parse(text)
+		p, err := svc.Plan(ctx, text, false)
 		if err != nil {
 			return nil, 0, fmt.Errorf("parse %q: %w", text, err)
 		}
-		res, err := b.Search(ctx, index.Request{Query: q, Size: 10})
+		res, err := svc.Backend.Search(ctx, index.Request{Query: p.Query, Size: 10})
 		if err != nil {
 			return nil, 0, err
 		}
@@ -346,11 +365,15 @@ func rank(ctx context.Context, s system, items []KnownItem, titles map[string]ma
 		}
 		a.lat = append(a.lat, lat)
 	}
+	interpreted := map[string]int{}
 	for _, it := range items {
 		t0 := time.Now()
 		ids, _, err := s.search(ctx, it.Text, false)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		if s.interpreted != nil && s.interpreted(ctx, it.Text) {
+			interpreted[it.Class]++
 		}
 		lat := time.Since(t0)
 		rr := 0.0
@@ -368,7 +391,9 @@ func rank(ctx context.Context, s system, items []KnownItem, titles map[string]ma
 		if g := groupOf[it.Class]; g != "" {
 			add(g, rr, lat)
 		}
-		add("all", rr, lat)
+		if !readingClasses[it.Class] {
+			add("all", rr, lat)
+		}
 	}
 	var out []ClassFigures
 	for _, c := range append(slices.Clone(Classes), ClassTitleWordsAny, GroupAccented, GroupAccentless, "all") {
@@ -379,7 +404,7 @@ func rank(ctx context.Context, s system, items []KnownItem, titles map[string]ma
 		n := float64(len(a.lat))
 		p50, p95, _ := percentiles(a.lat)
 		out = append(out, ClassFigures{System: s.name, Class: c, N: len(a.lat),
-			MRR10: a.rr / n, Hits1: a.h1 / n, Hits10: a.h10 / n, P50ms: p50, P95ms: p95})
+			MRR10: a.rr / n, Hits1: a.h1 / n, Hits10: a.h10 / n, P50ms: p50, P95ms: p95, Interpreted: interpreted[c]})
 	}
 	return out, nil
 }
@@ -426,13 +451,23 @@ func percentiles(ds []time.Duration) (p50, p95, maxMs float64) {
 	return at(0.5), at(0.95), at(1)
 }
 
+// answerWords is how many accented two-syllable title words the answer-set
+// class exports.
+const answerWords = 32
+
 // Print writes the report as one table.
 func (r *Report) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "%d articles, %.0f MB of title+body text, seed %d, tuning %+v, took %s\n\n", r.Docs, float64(r.RawBytes)/1e6, r.Seed, r.Tuning, r.Took)
-	fmt.Fprintln(tw, "KNOWN-ITEM QUERIES\tsystem\tn\tMRR@10\thits@1\thits@10\tp50 ms\tp95 ms\t")
+	fmt.Fprintln(tw, "KNOWN-ITEM QUERIES\tsystem\tn\tMRR@10\thits@1\thits@10\tp50 ms\tp95 ms\tread otherwise\t")
 	for _, f := range r.Ranking {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.3f\t%.3f\t%.3f\t%.1f\t%.1f\t\n", f.Class, f.System, f.N, f.MRR10, f.Hits1, f.Hits10, f.P50ms, f.P95ms)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.3f\t%.3f\t%.3f\t%.1f\t%.1f\t%d\t\n", f.Class, f.System, f.N, f.MRR10, f.Hits1, f.Hits10, f.P50ms, f.P95ms, f.Interpreted)
+	}
+	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t")
+	p, rc, minP, minR := setSummary(r.Sets)
+	fmt.Fprintf(tw, "ANSWER SETS (%d accented title words, whole export)\tprecision %.3f (least %.3f)\trecall %.3f (least %.3f)\t\t\t\t\t\t\n", len(r.Sets), p, minP, rc, minR)
+	for _, s := range r.Sets {
+		fmt.Fprintf(tw, "  %s (%d spellings)\tmatches %d, hold it %d\tP %.3f\tR %.3f\t\t\t\t\t\n", s.Query, s.Spellings, s.Matches, s.Truth, s.Precision, s.Recall)
 	}
 	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t")
 	fmt.Fprintln(tw, "FREQUENT-SYLLABLE PHRASES\tsystem\tn\tp50 ms\tp95 ms\tmax ms\tmean matches\t\t")

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -29,13 +30,26 @@ const (
 	// tell its source title from the others, so only this says whether
 	// titles holding all the words rank first.
 	ClassTitleWordsAny = "title_words_any"
+	// The classes of the query-reading rules: title spans typed as Telex or
+	// VNI keystrokes with the input method off, whole titles pasted with
+	// their punctuation, and a control of title spans made only of ASCII
+	// words, which must be searched as typed.
+	ClassTitleTelex    = "title_telex"
+	ClassTitleVNI      = "title_vni"
+	ClassTitlePasted   = "title_pasted"
+	ClassTitleASCII    = "title_ascii_control"
 	GroupAccented      = "accented"
 	GroupAccentless    = "accentless"
 	minSpan, maxSpan   = 2, 6
 )
 
 // Classes lists the query classes in report order.
-var Classes = []string{ClassTitle, ClassTitleNoAcc, ClassTitleNFD, ClassTitleTone, ClassTitleUpper, ClassBody, ClassBodyNoAcc, ClassTitleWords}
+var Classes = []string{ClassTitle, ClassTitleNoAcc, ClassTitleNFD, ClassTitleTone, ClassTitleUpper, ClassBody, ClassBodyNoAcc, ClassTitleWords,
+	ClassTitleTelex, ClassTitleVNI, ClassTitlePasted, ClassTitleASCII}
+
+// readingClasses are scored on their own, outside "all", so that "all"
+// compares with runs from before they existed.
+var readingClasses = map[string]bool{ClassTitleTelex: true, ClassTitleVNI: true, ClassTitlePasted: true, ClassTitleASCII: true}
 
 // groupOf tells which summary group a class counts in.
 var groupOf = map[string]string{
@@ -187,13 +201,25 @@ func generate(arts []article.Article, perClass int, seed uint64) []candidate {
 			}
 			ws := splitWords(vi.Clean(text))
 			var span []string
-			if class == ClassTitleWords {
+			switch class {
+			case ClassTitleWords:
 				span = scattered(rng, ws)
-			} else {
+			case ClassTitlePasted:
+				if len(ws) >= 2 {
+					for _, w := range ws {
+						span = append(span, w.text)
+					}
+				}
+			case ClassTitleASCII:
+				span = asciiSpan(ws)
+			default:
 				span = pickSpan(rng, ws, class == ClassTitleTone)
 			}
 			if span == nil {
 				continue
+			}
+			if (class == ClassTitleTelex || class == ClassTitleVNI) && !vi.HasMarks(strings.Join(span, " ")) {
+				continue // nothing to type with the method's keys
 			}
 			c := candidate{KnownItem: KnownItem{Class: class, Target: a.ID}}
 			plain := strings.Join(span, " ")
@@ -212,6 +238,12 @@ func generate(arts []article.Article, perClass int, seed uint64) []candidate {
 				c.Text = strings.Join(span, " ")
 			case ClassTitleUpper:
 				c.Text = strings.ToUpper(plain)
+			case ClassTitleTelex:
+				c.Text = vi.TypeKeys(plain, vi.Telex)
+			case ClassTitleVNI:
+				c.Text = vi.TypeKeys(plain, vi.VNI)
+			case ClassTitlePasted:
+				c.Text = strings.TrimSpace(vi.Clean(text))
 			default:
 				c.Text = plain
 			}
@@ -266,6 +298,41 @@ func pickSpan(rng *rand.Rand, ws []word, tone bool) []string {
 		out[i] = r[start+i].text
 	}
 	return out
+}
+
+// asciiSpan returns the longest run (2–6 words) of adjacent words written
+// in ASCII letters and digits only, with a letter in each: names, codes,
+// English and Vietnamese written without marks.
+func asciiSpan(ws []word) []string {
+	var best []string
+	for _, r := range runs(ws) {
+		var cur []string
+		for _, w := range append(r, word{}) {
+			if w.text != "" && isASCIIWord(w.text) && len(cur) < maxSpan {
+				cur = append(cur, w.text)
+				continue
+			}
+			if len(cur) >= minSpan && len(cur) > len(best) {
+				best = slices.Clone(cur)
+			}
+			cur = nil
+			if w.text != "" && isASCIIWord(w.text) {
+				cur = []string{w.text}
+			}
+		}
+	}
+	return best
+}
+
+func isASCIIWord(s string) bool {
+	letter := false
+	for _, r := range s {
+		if r >= 0x80 {
+			return false
+		}
+		letter = letter || unicode.IsLetter(r)
+	}
+	return letter
 }
 
 // scattered picks two or three title words, no two adjacent in the title,

@@ -1,0 +1,201 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"unicode"
+
+	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/vi"
+)
+
+var (
+	newsOnce sync.Once
+	newsSvc  *Service
+	newsArts []article.Article
+	newsErr  error
+)
+
+// news is a service over 1,500 real articles of the shared corpus, built
+// once for the tests of this file.
+func news(t *testing.T) (*Service, []article.Article) {
+	t.Helper()
+	newsOnce.Do(func() {
+		ctx := context.Background()
+		newsErr = corpus.Lines(ctx, "../../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+			var a article.Article
+			if err := json.Unmarshal(text, &a); err != nil {
+				return false, err
+			}
+			newsArts = append(newsArts, a)
+			return len(newsArts) < 1500, nil
+		})
+		if newsErr != nil {
+			return
+		}
+		dir, err := osTempDir()
+		if err != nil {
+			newsErr = err
+			return
+		}
+		b, err := index.Open(filepath.Join(dir, "ix"), index.Options{})
+		if err != nil {
+			newsErr = err
+			return
+		}
+		newsErr = b.Upsert(ctx, newsArts...)
+		newsSvc = &Service{Backend: b}
+	})
+	if newsErr != nil {
+		t.Fatalf("news index: %v", newsErr)
+	}
+	return newsSvc, newsArts
+}
+
+func holds(a article.Article, words ...string) bool {
+	have := map[string]bool{}
+	for _, w := range strings.FieldsFunc(vi.Normalize(a.Title+"\n"+a.Body), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
+	}) {
+		have[w] = true
+	}
+	folded := map[string]bool{}
+	for w := range have {
+		folded[vi.Fold(w)] = true
+	}
+	for _, w := range words {
+		if vi.HasMarks(w) && !have[vi.Normalize(w)] || !vi.HasMarks(w) && !folded[vi.Fold(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestAnswerSetAsTyped checks the whole match set of accented queries on
+// real news, through the export: every article holding the words as typed,
+// and no other.
+func TestAnswerSetAsTyped(t *testing.T) {
+	svc, arts := news(t)
+	ctx := context.Background()
+	for _, q := range []string{"thủ tướng", "chính phủ", "việt nam", "dân số", "hà nội", "thu tướng"} {
+		var buf strings.Builder
+		n, err := svc.Export(ctx, Params{Q: q}, FormatJSONL, &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+			var a struct{ ID string }
+			if line != "" && json.Unmarshal([]byte(line), &a) == nil {
+				got[a.ID] = true
+			}
+		}
+		// The words of an article are split here as the page shows them,
+		// not by the engine's tokenizer: a rare article may differ.
+		want, both := 0, 0
+		for _, a := range arts {
+			if holds(a, strings.Fields(q)...) {
+				want++
+				if got[a.ID] {
+					both++
+				}
+			}
+		}
+		if p, r := float64(both)/float64(max(n, 1)), float64(both)/float64(max(want, 1)); want == 0 || p < 0.99 || r < 0.99 {
+			t.Errorf("%q: exported %d, %d articles hold it as typed, %d both: precision %.3f, recall %.3f", q, n, want, both, p, r)
+		}
+		res, err := svc.Search(ctx, Params{Q: q, Size: 10, Page: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != uint64(n) || res.Interpreted != "" {
+			t.Errorf("%q: search total %d (interpreted %q), export %d", q, res.Total, res.Interpreted, n)
+		}
+		if all, _ := svc.Search(ctx, Params{Q: vi.Fold(q), Size: 10, Page: 1}); all.Total <= res.Total {
+			t.Errorf("%q without marks found %d, no more than with (%d)", vi.Fold(q), all.Total, res.Total)
+		}
+	}
+}
+
+// TestWrongMarkInterpreted checks that a hỏi/ngã slip still finds the
+// article, says how it read the query, and that exact=1 does not.
+func TestWrongMarkInterpreted(t *testing.T) {
+	svc, _ := news(t)
+	ctx := context.Background()
+	for q, want := range map[string]string{"thủ tưỡng": "thu tuong", "Việt Năm": "viet nam", "công an": ""} {
+		res, err := svc.Search(ctx, Params{Q: q, Size: 10, Page: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Interpreted != want {
+			t.Errorf("%q: interpreted %q, want %q", q, res.Interpreted, want)
+		}
+		if res.Total == 0 {
+			t.Errorf("%q: found nothing", q)
+		}
+		if want == "" {
+			continue
+		}
+		exact, err := svc.Search(ctx, Params{Q: q, Size: 10, Page: 1, Exact: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if exact.Interpreted != "" || exact.Total >= res.Total {
+			t.Errorf("%q exact: %d found, interpreted %q; want the spelling typed alone (fewer than %d)", q, exact.Total, exact.Interpreted, res.Total)
+		}
+	}
+}
+
+// TestKeystrokesAndPastedTitles types real titles as Telex and VNI
+// keystrokes and pastes them with their punctuation: each must find its
+// article first; ASCII words must be searched as typed.
+func TestKeystrokesAndPastedTitles(t *testing.T) {
+	svc, arts := news(t)
+	ctx := context.Background()
+	titles := map[string]int{}
+	for _, a := range arts {
+		titles[a.Title]++
+	}
+	tried, first := map[string]int{}, map[string]int{}
+	for i := 0; i < len(arts) && tried["pasted"] < 60; i += 7 {
+		a := arts[i]
+		if titles[a.Title] != 1 || len(strings.Fields(a.Title)) < 4 {
+			continue
+		}
+		for kind, q := range map[string]string{"pasted": a.Title, "telex": vi.TypeKeys(a.Title, vi.Telex), "vni": vi.TypeKeys(a.Title, vi.VNI)} {
+			res, err := svc.Search(ctx, Params{Q: q, Size: 10, Page: 1})
+			if err != nil {
+				t.Fatalf("%s %q: %v", kind, q, err)
+			}
+			tried[kind]++
+			if len(res.Hits) > 0 && res.Hits[0].ID == a.ID {
+				first[kind]++
+			} else if kind == "pasted" {
+				t.Logf("pasted %q: first %v", q, res.Hits)
+			}
+		}
+	}
+	if tried["pasted"] < 30 {
+		t.Fatalf("only %d unique titles tried", tried["pasted"])
+	}
+	for kind, n := range tried {
+		if share := float64(first[kind]) / float64(n); share < 0.9 {
+			t.Errorf("%s titles: %d of %d found their article first", kind, first[kind], n)
+		}
+	}
+	for _, q := range []string{"covid", "iphone", "samsung", "Apple", "04/2015/NĐ-CP", "Covid-19", "tin tuc", "ban"} {
+		p, err := svc.Plan(ctx, q, false)
+		if err != nil || p.Interpreted != "" {
+			t.Errorf("%q: planned %+v, %v; want it searched as typed", q, p, err)
+		}
+	}
+}
+
+func osTempDir() (string, error) { return os.MkdirTemp("", "tracuu-search-test-") }
