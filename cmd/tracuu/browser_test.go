@@ -254,6 +254,23 @@ func TestBrowser(t *testing.T) {
 		b.shot("02-results")
 	})
 
+	t.Run("WrongMarkInterpreted", func(t *testing.T) {
+		b.t = t
+		// "chũ" is a slip for "chủ": the page answers "dan chu" and says so,
+		// with a link to the spelling typed, which finds nothing.
+		b.open("/?q=" + url.QueryEscape("dân chũ"))
+		b.wait("5 results", `document.querySelectorAll("#hits > li").length === 5`)
+		b.wait("the reading searched", `!document.getElementById("notice").hidden && !!document.querySelector("#notice .interpreted strong")`)
+		if got := evalJS[string](b, `document.querySelector("#notice .interpreted strong").textContent`); got != "dan chu" {
+			t.Errorf("interpreted as %q, want %q", got, "dan chu")
+		}
+		b.run("search exactly", chromedp.Click(chromedp.CSS(`#notice a.exact`)))
+		b.wait("no results", `document.querySelectorAll("#hits > li").length === 0 && document.getElementById("status").textContent.includes("dân chũ")`)
+		if s := b.search(); !strings.Contains(s, "exact=1") {
+			t.Errorf("URL %q, want exact=1", s)
+		}
+	})
+
 	t.Run("FacetAndBack", func(t *testing.T) {
 		b.t = t
 		b.open("/?q=dan+chu")
@@ -393,7 +410,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("Error", func(t *testing.T) {
 		b.t = t
-		b.open("/?q=" + url.QueryEscape(`"quy chế`))
+		b.open("/?q=" + url.QueryEscape(`quy c*`))
 		b.wait("the error notice", `document.querySelector("#notice.error") && !document.getElementById("notice").hidden`)
 		if r := evalJS[string](b, `document.getElementById("notice").getAttribute("role")`); r != "alert" {
 			t.Errorf("error notice role %q, want alert", r)

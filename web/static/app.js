@@ -71,13 +71,15 @@
       remove: (label) => `Bỏ lọc ${label}`,
       dateChip: (a, b) => (a === b ? a : a && b ? `${a} → ${b}` : a ? `từ ${a}` : `đến ${b}`),
       noResults: (q) => (q ? `Không tìm thấy kết quả nào cho «${q}».` : "Không có bài nào khớp các bộ lọc."),
+      interpretedAs: "Kết quả cho",
+      searchExactly: "tìm chính xác",
       tryFold: "Thử bỏ dấu:",
       tryFewer: "Thử bớt từ, hoặc dùng từ khác gần nghĩa.",
       tryQuotes: "Bỏ dấu ngoặc kép để tìm các từ không cần liền nhau.",
       tryFilters: "Bộ lọc đang thu hẹp kết quả:",
       removeFilters: "Bỏ mọi bộ lọc",
       errorTitle: "Không tìm được.",
-      errBadQuery: "Kiểm tra cú pháp: dấu ngoặc kép và ngoặc đơn phải đóng; * cần ít nhất hai chữ cái đứng trước.",
+      errBadQuery: "Kiểm tra cú pháp: * chỉ đứng cuối một từ, sau ít nhất hai chữ cái; truy vấn tối đa 64 từ.",
       errTimeout: "Tìm kiếm quá lâu: thêm từ hoặc chọn khoảng thời gian hẹp hơn.",
       errNetwork: "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.",
       errServer: "Máy chủ gặp lỗi. Thử lại sau ít phút.",
@@ -158,13 +160,15 @@
       remove: (label) => `Remove filter ${label}`,
       dateChip: (a, b) => (a === b ? a : a && b ? `${a} → ${b}` : a ? `from ${a}` : `until ${b}`),
       noResults: (q) => (q ? `No results for “${q}”.` : "No article matches these filters."),
+      interpretedAs: "Results for",
+      searchExactly: "search exactly",
       tryFold: "Try without tone marks (thử bỏ dấu):",
       tryFewer: "Try fewer words, or other words with the same meaning.",
       tryQuotes: "Remove the quotes to find the words apart from each other.",
       tryFilters: "Filters are narrowing the results:",
       removeFilters: "Remove all filters",
       errorTitle: "The search failed.",
-      errBadQuery: "Check the query: quotes and parentheses must be closed; * needs two letters before it.",
+      errBadQuery: "Check the query: * goes only at the end of a word, after at least two letters; at most 64 words.",
       errTimeout: "The search took too long: add words or pick a narrower date range.",
       errNetwork: "Could not reach the server. Check your connection and retry.",
       errServer: "The server had a problem. Retry in a few minutes.",
@@ -284,6 +288,7 @@
       after: p.get("after") || "",
       more: Math.min(int("more", 0), MAX_MORE),
       cluster: p.get("cluster") || "",
+      exact: p.get("exact") === "1",
       article: p.get("article") || "",
     };
     for (const f of FILTERS) s[f] = p.getAll(f).filter(Boolean);
@@ -295,6 +300,7 @@
     if (s.q) p.set("q", s.q);
     for (const f of FILTERS) for (const v of s[f] || []) p.append(f, v);
     for (const k of ["from", "to", "sort"]) if (s[k]) p.set(k, s[k]);
+    if (s.exact) p.set("exact", "1");
     if (s.size) p.set("size", s.size);
     if (s.page > 1 && !s.after) p.set("page", s.page);
     if (s.after) p.set("after", s.after);
@@ -317,6 +323,7 @@
       else if (s.page > 1) p.set("page", s.page);
     }
     if (s.cluster && features.cluster) p.set("cluster", s.cluster);
+    if (s.exact) p.set("exact", "1");
     return p;
   }
 
@@ -485,9 +492,17 @@
     drawPager(s, res);
     drawExport(s, res.total);
     if (res.total === 0) drawNoResults(s);
+    else if (res.interpreted) drawInterpreted(s, res.interpreted);
     else if (s.cluster) showNotice([el("p", { text: t("clusterNotice", fmtNum(res.total)) })], false);
     else showNotice(null);
     if (history.state && typeof history.state.y === "number") scrollTo(0, history.state.y);
+  }
+
+  // drawInterpreted says which reading was searched when it is not the
+  // query typed, and links to the search of the query exactly as typed.
+  function drawInterpreted(s, reading) {
+    showNotice([el("p", { class: "interpreted" }, t("interpretedAs"), " ", el("strong", { text: reading }), "; ",
+      t("searchExactly"), " ", navLink(withState(s, { exact: true }), { class: "exact" }, s.q))], false);
   }
 
   function drawStatus(s, res) {
@@ -1099,7 +1114,7 @@
   $("f").addEventListener("submit", (e) => {
     e.preventDefault();
     closeSuggestions();
-    navigate(withState(readState(), { q: input.value.trim(), cluster: "" }));
+    navigate(withState(readState(), { q: input.value.trim(), cluster: "", exact: false }));
   });
 
   // ---- start ----------------------------------------------------------
