@@ -199,3 +199,28 @@ func TestKeystrokesAndPastedTitles(t *testing.T) {
 }
 
 func osTempDir() (string, error) { return os.MkdirTemp("", "tracuu-search-test-") }
+
+// TestSuggestKeystrokes completes Telex keys as it completes the syllables
+// they spell, and keeps marks typed as meant.
+func TestSuggestKeystrokes(t *testing.T) {
+	svc, _ := news(t)
+	ctx := context.Background()
+	for q, want := range map[string]string{"thur tuw": "thủ tướng", "thủ tư": "thủ tướng", "thu tuo": "thủ tướng"} {
+		res, err := svc.Suggest(ctx, q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range res.Suggestions {
+			if s.Kind == "term" && strings.HasPrefix(s.Text, want) {
+				found = true
+			}
+			if s.Kind == "term" && vi.HasMarks(q) && !strings.HasPrefix(s.Text, "thủ") {
+				t.Errorf("%q suggested %q: marks typed are meant", q, s.Text)
+			}
+		}
+		if !found {
+			t.Errorf("%q suggested %+v, want %q", q, res.Suggestions, want)
+		}
+	}
+}

@@ -23,7 +23,7 @@ const (
 	slipWordOdds = 1000
 	// slipPairOdds: two marked neighbours ("Việt năm") against their folded
 	// pair ("viet nam"), which the words around a slip give away.
-	slipPairOdds = 50
+	slipPairOdds = 500
 )
 
 // Planned is a query as it will be searched.
