@@ -34,13 +34,13 @@ const (
 	// VNI keystrokes with the input method off, whole titles pasted with
 	// their punctuation, and a control of title spans made only of ASCII
 	// words, which must be searched as typed.
-	ClassTitleTelex    = "title_telex"
-	ClassTitleVNI      = "title_vni"
-	ClassTitlePasted   = "title_pasted"
-	ClassTitleASCII    = "title_ascii_control"
-	GroupAccented      = "accented"
-	GroupAccentless    = "accentless"
-	minSpan, maxSpan   = 2, 6
+	ClassTitleTelex  = "title_telex"
+	ClassTitleVNI    = "title_vni"
+	ClassTitlePasted = "title_pasted"
+	ClassTitleASCII  = "title_ascii_control"
+	GroupAccented    = "accented"
+	GroupAccentless  = "accentless"
+	minSpan, maxSpan = 2, 6
 )
 
 // Classes lists the query classes in report order.

@@ -48,7 +48,9 @@ func answerSets(ctx context.Context, svc *search.Service, arts []article.Article
 	for p, c := range titlePairs {
 		cands = append(cands, pf{p, c})
 	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].n > cands[j].n || cands[i].n == cands[j].n && cands[i].pair < cands[j].pair })
+	sort.Slice(cands, func(i, j int) bool {
+		return cands[i].n > cands[j].n || cands[i].n == cands[j].n && cands[i].pair < cands[j].pair
+	})
 	cands = cands[:min(len(cands), 10*n)]
 	spellings := map[string]map[string]bool{} // folded pair → canonical spellings
 	for _, c := range cands {
