@@ -256,13 +256,13 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("WrongMarkInterpreted", func(t *testing.T) {
 		b.t = t
-		// "chũ" is a slip for "chủ": the page answers "dan chu" and says so,
+		// "chũ" is a slip for "chủ": the page answers "dân chu" and says so,
 		// with a link to the spelling typed, which finds nothing.
 		b.open("/?q=" + url.QueryEscape("dân chũ"))
 		b.wait("5 results", `document.querySelectorAll("#hits > li").length === 5`)
 		b.wait("the reading searched", `!document.getElementById("notice").hidden && !!document.querySelector("#notice .interpreted strong")`)
-		if got := evalJS[string](b, `document.querySelector("#notice .interpreted strong").textContent`); got != "dan chu" {
-			t.Errorf("interpreted as %q, want %q", got, "dan chu")
+		if got := evalJS[string](b, `document.querySelector("#notice .interpreted strong").textContent`); got != "dân chu" {
+			t.Errorf("interpreted as %q, want %q", got, "dân chu")
 		}
 		b.run("search exactly", chromedp.Click(chromedp.CSS(`#notice a.exact`)))
 		b.wait("no results", `document.querySelectorAll("#hits > li").length === 0 && document.getElementById("status").textContent.includes("dân chũ")`)

@@ -229,6 +229,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	sortBy := fl.String("sort", "", "relevance, newest or oldest")
 	from := fl.String("from", "", "published on or after (YYYY, YYYY-MM, YYYY-MM-DD)")
 	to := fl.String("to", "", "published on or before (YYYY, YYYY-MM, YYYY-MM-DD)")
+	exact := fl.Bool("exact", false, "search exactly what was typed: no reading of wrong marks or input-method keys")
 	var sites, sections, authors listFlag
 	fl.Var(&sites, "site", "only this site (repeatable)")
 	fl.Var(&sections, "section", "only this section (repeatable)")
@@ -244,6 +245,9 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	v["site"], v["section"], v["author"] = sites, sections, authors
+	if *exact {
+		v.Set("exact", "1")
+	}
 	p, err := search.ParseParams(v)
 	if err != nil {
 		return usageError{err.Error()}
@@ -292,6 +296,9 @@ func plain(s string, bold bool) string {
 }
 
 func printHits(w io.Writer, res search.Response, bold bool) {
+	if res.Interpreted != "" {
+		fmt.Fprintf(w, "Results for %q (search exactly what was typed with --exact)\n", res.Interpreted)
+	}
 	fmt.Fprintf(w, "%d results (%d ms)\n", res.Total, res.TookMS)
 	for i, h := range res.Hits {
 		meta := []string{}

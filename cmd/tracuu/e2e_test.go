@@ -145,8 +145,9 @@ func serve(t *testing.T, dir string) string {
 }
 
 type searchAnswer struct {
-	Total  int    `json:"total"`
-	Next   string `json:"next"`
+	Total       int    `json:"total"`
+	Next        string `json:"next"`
+	Interpreted string `json:"interpreted"`
 	Hits   []hit  `json:"hits"`
 	Facets map[string][]struct {
 		Value string `json:"value"`
@@ -221,6 +222,20 @@ func TestEndToEnd(t *testing.T) {
 		wantURLs[p.URL] = true
 	}
 
+	// A wrong mark is read without it, and said so; exact=1 searches the
+	// spelling typed, which no article holds. Punctuation pasted or typed
+	// around the words changes nothing.
+	if a := searchOK(t, base, url.Values{"q": {"dân chũ"}}); a.Total != 5 || a.Interpreted != "dân chu" {
+		t.Errorf("q=dân chũ: total %d, interpreted %q; want 5 and \"dân chu\"", a.Total, a.Interpreted)
+	}
+	if a := searchOK(t, base, url.Values{"q": {"dân chũ"}, "exact": {"1"}}); a.Total != 0 || a.Interpreted != "" {
+		t.Errorf("q=dân chũ exact: total %d, interpreted %q; want none, as typed", a.Total, a.Interpreted)
+	}
+	for _, q := range []string{"quy chế dân chủ?", "“Quy chế dân chủ” -", "quy chế - dân chủ ,", "quy chees daan chur"} {
+		if a := searchOK(t, base, url.Values{"q": {q}}); a.Total != 5 {
+			t.Errorf("q=%q: total %d, want all 5 seed articles", q, a.Total)
+		}
+	}
 	for _, q := range []string{"quy che dan chu", "quy chế dân chủ", "QUY CHẾ DÂN CHỦ", "dan chu"} {
 		a := searchOK(t, base, url.Values{"q": {q}})
 		if a.Total != 5 || len(a.Hits) != 5 {

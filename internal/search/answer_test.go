@@ -129,7 +129,7 @@ func TestAnswerSetAsTyped(t *testing.T) {
 func TestWrongMarkInterpreted(t *testing.T) {
 	svc, _ := news(t)
 	ctx := context.Background()
-	for q, want := range map[string]string{"thủ tưỡng": "thu tuong", "Việt Năm": "viet nam", "công an": ""} {
+	for q, want := range map[string]string{"thủ tưỡng": "thủ tuong", "Việt Nảm": "Việt nam", "công an": ""} {
 		res, err := svc.Search(ctx, Params{Q: q, Size: 10, Page: 1})
 		if err != nil {
 			t.Fatal(err)
@@ -221,6 +221,52 @@ func TestSuggestKeystrokes(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%q suggested %+v, want %q", q, res.Suggestions, want)
+		}
+	}
+}
+
+// counts is a backend that only answers Frequencies, from a table.
+type counts struct {
+	index.Backend
+	n map[string]uint64
+}
+
+func (c counts) Frequencies(_ context.Context, texts []string) ([]uint64, error) {
+	out := make([]uint64, len(texts))
+	for i, t := range texts {
+		out[i] = c.n[vi.Normalize(t)]
+	}
+	return out, nil
+}
+
+// TestPlanOdds checks the rules Plan reads queries by, on counts that
+// stand for a large archive.
+func TestPlanOdds(t *testing.T) {
+	svc := &Service{Backend: counts{n: map[string]uint64{
+		"việt năm": 3, "viet nam": 8300, "việt": 9000, "viet": 9100, "năm": 9500, "nam": 9900,
+		"đảng được": 20, "dang duoc": 3000, "đảng": 800, "dang": 5000, "được": 9000, "duoc": 9000,
+		"mợ": 50, "mo": 20000, "chũ": 0, "chu": 7000, "dân": 3000, "dan": 4000,
+		"sex": 13, "sẽ": 5866, "vieetj": 0, "lee": 2, "lê": 300, "coo": 2, "cô": 1258,
+	}}}
+	for q, want := range map[string]string{
+		"Việt năm":           "viet nam",   // a two-word query whose pair is all but absent
+		"người Việt năm nay": "",           // in a longer query the pair is not read
+		"Đảng được":          "",           // a rare real pair: 20 × 1000 > 3000
+		"mợ":                 "",           // a rare real word
+		"dân chũ":            "dân chu",    // a word no article holds
+		"sex":                "",           // an English word
+		"Lee":                "",           // a name
+		"vieetj coo sex":     "việt cô sẽ", // beside sure keystrokes, the rest are keys too
+	} {
+		p, err := svc.Plan(context.Background(), q, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Interpreted != want {
+			t.Errorf("Plan(%q) interpreted %q, want %q", q, p.Interpreted, want)
+		}
+		if e, _ := svc.Plan(context.Background(), q, true); e.Interpreted != "" {
+			t.Errorf("Plan(%q, exact) interpreted %q", q, e.Interpreted)
 		}
 	}
 }

@@ -141,9 +141,9 @@ func lex(s string) ([]token, error) {
 			continue
 		}
 		t := token{col: col(i)}
-		// A '-' excludes only when glued to what it excludes; "Mỹ - Ấn" is
-		// a dash.
-		if s[i] == '-' && (isWordRune(runeAt(i+1)) || runeAt(i+1) == '"') {
+		// A '-' excludes only when glued to the word or phrase it excludes;
+		// "Mỹ - Ấn" is a dash, and "Su -30" a number's hyphen.
+		if s[i] == '-' && (isWordRune(runeAt(i+1)) && !unicode.IsDigit(runeAt(i+1)) || runeAt(i+1) == '"') {
 			t.neg = true
 			i++
 		}
@@ -454,7 +454,8 @@ func (p *parser) unary() (index.Query, string, error) {
 }
 
 // plainWords lists the plain words of s (see token.plain) by token index,
-// and which of them directly follow another plain word: the pairs.
+// and which of them follow another plain word with only spaces between:
+// the pairs.
 func plainWords(s string) (words map[int]string, pairs [][2]int) {
 	if len(s) > MaxQueryBytes || !utf8.ValidString(s) {
 		return nil, nil
@@ -466,7 +467,7 @@ func plainWords(s string) (words map[int]string, pairs [][2]int) {
 			continue
 		}
 		words[i] = toks[i].text
-		if _, ok := words[i-1]; ok {
+		if _, ok := words[i-1]; ok && strings.TrimSpace(s[toks[i-1].end:toks[i].start]) == "" {
 			pairs = append(pairs, [2]int{i - 1, i})
 		}
 	}

@@ -96,6 +96,7 @@ func TestParsePunctuation(t *testing.T) {
 		{"- – … , . :", index.MatchAll{}},
 		{"()", index.MatchAll{}},
 		{"x -", index.Term{Text: "x"}},
+		{"Su -30", plannedSpan("Su -30", "Su", "30")},
 	} {
 		got, err := Parse(tc.in)
 		if err != nil {

@@ -15,15 +15,21 @@ import (
 // purpose: marks typed are marks meant, and an ASCII word is a word.
 const (
 	// keysOdds: keystrokes of an input method ("vieetj") against the word
-	// as typed; a real word ("bus", "tax") occurs, keystrokes do not.
-	keysOdds = 20
+	// as typed; a real word ("bus", "Lee", "Vox") occurs, keystrokes do not.
+	keysOdds = 1000
+	// keysOddsBeside: the same when another word of the query is surely
+	// keystrokes: then "sex", "teen", "coo" are "sẽ", "tên", "cô" typed with
+	// the input method off.
+	keysOddsBeside = 20
 	// slipWordOdds: a word's folded form against its spelling typed. A
 	// wrong mark ("chũ" for "chủ") is all but absent; a rare real word
 	// ("mợ") is not.
 	slipWordOdds = 1000
-	// slipPairOdds: two marked neighbours ("Việt năm") against their folded
-	// pair ("viet nam"), which the words around a slip give away.
-	slipPairOdds = 500
+	// slipPairOdds: a query of two marked words ("Việt năm") against their
+	// folded pair ("viet nam"). Only a two-word query is read so: a rare
+	// real pair beside a common one ("Đảng được", "đang được") looks the
+	// same to counts, and in a longer query the other words carry it.
+	slipPairOdds = 1000
 )
 
 // Planned is a query as it will be searched.
@@ -79,7 +85,7 @@ func (s *Service) Plan(ctx context.Context, q string, exact bool) (Planned, erro
 	var pairAsk []candidate
 	for _, p := range pairs {
 		a, b := words[p[0]], words[p[1]]
-		if vi.HasMarks(a) && vi.HasMarks(b) {
+		if len(words) == 2 && vi.HasMarks(a) && vi.HasMarks(b) {
 			pairSlips = append(pairSlips, p)
 			pairAsk = append(pairAsk, candidate{ask(a + " " + b), ask(vi.Fold(a) + " " + vi.Fold(b))})
 		}
@@ -92,19 +98,26 @@ func (s *Service) Plan(ctx context.Context, q string, exact bool) (Planned, erro
 		return Planned{}, fmt.Errorf("plan: %w", err)
 	}
 	readings := map[int]string{}
-	for i, c := range keys {
-		if n[c.other] > 0 && n[c.typed]*keysOdds < n[c.other] {
-			readings[i] = keyText[i]
+	for _, odds := range []uint64{keysOdds, keysOddsBeside} {
+		for i, c := range keys {
+			if n[c.other] > 0 && n[c.typed]*odds < n[c.other] {
+				readings[i] = keyText[i]
+			}
+		}
+		if len(readings) == 0 {
+			break // no word is surely keystrokes: the others are words
 		}
 	}
 	for i, c := range slips {
-		if n[c.other] > 0 && n[c.typed]*slipWordOdds < n[c.other] {
+		// A required word that no article holds empties the answer: any
+		// other spelling is better than none.
+		if n[c.other] > 0 && (n[c.typed] == 0 || n[c.typed]*slipWordOdds < n[c.other]) {
 			readings[i] = vi.Fold(words[i])
 		}
 	}
 	for k, p := range pairSlips {
 		c := pairAsk[k]
-		if n[c.other] > 0 && n[c.typed]*slipPairOdds < n[c.other] {
+		if max(n[c.typed], 1)*slipPairOdds < n[c.other] {
 			readings[p[0]], readings[p[1]] = vi.Fold(words[p[0]]), vi.Fold(words[p[1]])
 		}
 	}
