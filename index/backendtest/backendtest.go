@@ -127,6 +127,27 @@ func Run(t *testing.T, open func(t *testing.T) index.Backend) {
 		}
 	})
 
+	t.Run("frequencies count a word or pair as a search matches it", func(t *testing.T) {
+		texts := []string{"bán", "BÁN", "ban", "bàn ghế", "ban ghe", "dân chủ", "không có đâu", "a b c"}
+		n, err := b.Frequencies(ctx, texts)
+		if err != nil || len(n) != len(texts) {
+			t.Fatalf("frequencies: %v, %v", n, err)
+		}
+		for i, text := range texts[:6] {
+			if text == "dân chủ" {
+				text = `"dân chủ"`
+			}
+			// An estimate: at least half what the search finds (title or
+			// body, whichever holds more), never more.
+			if got := uint64(len(ids(t, text, nil))); n[i] > got || n[i]*2 < got || got > 0 && n[i] == 0 {
+				t.Errorf("frequency of %q = %d; the search finds %d", texts[i], n[i], got)
+			}
+		}
+		if n[6] != 0 || n[7] != 0 {
+			t.Errorf("frequencies of texts of three words = %d, %d; want 0", n[6], n[7])
+		}
+	})
+
 	t.Run("adjacent words outrank scattered ones", func(t *testing.T) {
 		got := ids(t, "dân chủ", nil)
 		pos := func(id string) int { return slices.Index(got, id) }
