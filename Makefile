@@ -48,7 +48,7 @@ eval:
 # worker is still busy as the time runs out (golang/go#75804, fixed in 1.27);
 # a count has no deadline to race, so CI uses one.
 FUZZTIME ?= 60s
-FUZZ_TARGETS := ./internal/extract:FuzzExtract ./internal/vi:FuzzNormalize ./internal/search:FuzzParse \
+FUZZ_TARGETS := ./internal/extract:FuzzExtract ./internal/vi:FuzzNormalize ./internal/vi:FuzzKeystrokes ./internal/search:FuzzParse \
 	./internal/search:FuzzCursor ./internal/source:FuzzJSONL ./internal/source:FuzzWARC ./internal/source:FuzzArchives
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -108,3 +108,26 @@ func TestTypeKeys(t *testing.T) {
 		}
 	}
 }
+
+// FuzzKeystrokes checks that whatever Keystrokes reads is a canonical
+// Vietnamese syllable, and that TypeKeys of it reads back the same.
+func FuzzKeystrokes(f *testing.F) {
+	for _, s := range []string{"vieetj", "d9a6n", "tru7o7ng2", "covid19", "boss", "ww", "dd", "a1", "zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := Keystrokes(s)
+		if !ok {
+			return
+		}
+		if !IsSyllable(got) || Normalize(got) != got {
+			t.Fatalf("Keystrokes(%q) = %q: not a canonical syllable", s, got)
+		}
+		for _, m := range []Method{Telex, VNI} {
+			if back, ok := Keystrokes(TypeKeys(got, m)); HasMarks(got) && (!ok || back != got) {
+				t.Fatalf("Keystrokes(TypeKeys(%q, %d)) = %q, %v", got, m, back, ok)
+			}
+		}
+		KeystrokePrefix(s)
+	})
+}
