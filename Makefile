@@ -1,8 +1,9 @@
 # tracuu: the two commands a new machine needs are `make run` and `make test`.
 GO      ?= go
 BIN     := bin/tracuu
-INDEX   ?= ./data/index
-ADDR    ?= :8080
+# The README's variables choose where make run keeps and serves the index.
+INDEX   ?= $(or $(TRACUU_INDEX),./data/index)
+ADDR    ?= $(or $(TRACUU_ADDR),:8080)
 SAMPLE  := sample
 
 .PHONY: all build run import test vet fmt-check clean eval fuzz
