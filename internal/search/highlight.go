@@ -72,10 +72,6 @@ func (h *highlighter) addText(field, text string) {
 	}
 }
 
-func (h *highlighter) empty() bool {
-	return len(h.exact) == 0 && len(h.folded) == 0 && len(h.prefixes) == 0 && len(h.exactPre) == 0
-}
-
 // matches reports whether word is one the query matched; asTyped holds the
 // unmarked query words that this text spells without marks.
 func (h *highlighter) matches(word string, asTyped map[string]bool) bool {
