@@ -187,6 +187,9 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer next.Close()
+	if st.CanonicalOnly {
+		fmt.Fprintf(stderr, "tracuu reindex: note: %s\n", st.Note)
+	}
 	if err := index.RemoveVersion(*dir, st.From); err != nil {
 		fmt.Fprintf(stderr, "tracuu reindex: the old version stays at %s: %v\n", st.From, err)
 	}

@@ -420,3 +420,21 @@ func firstDiff(a, b string) int {
 	}
 	return min(len(a), len(b))
 }
+
+func TestPublishedKeepsSpelling(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"vì hoả hoạn", "vì hoả hoạn"},
+		{"thuỷ điện, khoẻ", "thuỷ điện, khoẻ"},
+		{"hoa\u0309 hoạn", "hoả hoạn"},       // NFD composes
+		{"Ð\u00adà Nẵng", "Ð\u00adà Nẵng"},   // look-alikes and soft hyphen stay
+		{"bad \xff byte", "bad \uFFFD byte"}, // invalid UTF-8 replaced
+		{"HOẢ HOẠN", "HOẢ HOẠN"},             // case kept
+	} {
+		if got := Published(tc.in); got != tc.want {
+			t.Errorf("Published(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if Clean(tc.in) == tc.want && tc.in != tc.want && tc.in == "hoa\u0309 hoạn" {
+			t.Errorf("test case %q does not tell Published from Clean", tc.in)
+		}
+	}
+}
