@@ -433,8 +433,9 @@ func TestPublishedKeepsSpelling(t *testing.T) {
 		if got := Published(tc.in); got != tc.want {
 			t.Errorf("Published(%q) = %q, want %q", tc.in, got, tc.want)
 		}
-		if Clean(tc.in) == tc.want && tc.in != tc.want && tc.in == "hoa\u0309 hoạn" {
-			t.Errorf("test case %q does not tell Published from Clean", tc.in)
-		}
+	}
+	// Clean, what the index reads, does move the tone: the two differ.
+	if Clean("vì hoả hoạn") == "vì hoả hoạn" {
+		t.Error("Clean kept the published tone placement; the test no longer tells the two apart")
 	}
 }
