@@ -91,7 +91,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, k := range sum.Reasons() {
 			fmt.Fprintf(stdout, "  %s: %d\n", k, sum.SkipReasons[k])
 		}
-		if sum.Skipped+sum.Failed+sum.NotArticles > 0 {
+		for _, k := range []string{extract.EncodingTCVN3, extract.EncodingVNI} {
+			if n := sum.Converted[k]; n > 0 {
+				fmt.Fprintf(stdout, "  converted from %s: %d\n", k, n)
+			}
+		}
+		if sum.Skipped+sum.Failed+sum.NotArticles+len(sum.Converted) > 0 {
 			fmt.Fprintf(stdout, "report: %s\n", *reportPath)
 		}
 	}
