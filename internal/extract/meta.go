@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -52,79 +54,106 @@ func (m *meta) get(keys ...string) string {
 	return ""
 }
 
-// readMeta walks the whole document once for metadata elements.
-func readMeta(doc *html.Node) *meta {
+// Selectors of the metadata readMeta collects, compiled once.
+var (
+	selHTML     = cascadia.MustCompile("html")
+	selTitle    = cascadia.MustCompile("title")
+	selMeta     = cascadia.MustCompile("meta")
+	selLinkRel  = cascadia.MustCompile("link[rel]")
+	selLD       = cascadia.MustCompile(`script[type*="ld+json" i]`)
+	selTime     = cascadia.MustCompile("time")
+	selH1       = cascadia.MustCompile("h1")
+	selItemprop = cascadia.MustCompile("[itemprop]:not(meta)")
+	// selNamed are the elements whose rel, class, id or aria-label may
+	// mark a byline, a breadcrumb trail or a category label.
+	selNamed = cascadia.MustCompile("[rel], [class], [id], [aria-label]")
+)
+
+// readMeta reads what the page says about itself: <title>, <html lang>, the
+// <meta> tags, the canonical link, JSON-LD, <time> elements, <h1>s, bylines
+// (itemprop, rel=author, author/byline class names), breadcrumb trails and
+// category labels. Elements inside a <template> are not part of the page.
+func readMeta(root *html.Node) *meta {
 	m := &meta{props: make(map[string][]string, 32)}
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			switch n.DataAtom {
-			case atom.Html:
-				m.lang = attr(n, "lang")
-				if m.lang == "" {
-					m.lang = attr(n, "xml:lang")
-				}
-			case atom.Title:
-				if m.title == "" && n.Namespace == "" {
-					m.title = textOf(n)
-				}
-				return
-			case atom.Meta:
-				content := attr(n, "content")
-				for _, k := range []string{"name", "property", "itemprop", "http-equiv"} {
-					if key := strings.ToLower(strings.TrimSpace(attr(n, k))); key != "" {
-						m.props[key] = append(m.props[key], content)
-					}
-				}
-				return
-			case atom.Link:
-				rel := strings.ToLower(attr(n, "rel"))
-				if m.canonical == "" && (rel == "canonical" || strings.Contains(" "+rel+" ", " canonical ")) {
-					m.canonical = strings.TrimSpace(attr(n, "href"))
-				}
-				return
-			case atom.Script:
-				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
-					m.readLD(n.FirstChild.Data)
-				}
-				return
-			case atom.Style, atom.Noscript, atom.Template:
-				return
-			case atom.Time:
-				dt := attr(n, "datetime")
-				_, pub := attrOK(n, "pubdate")
-				if strings.EqualFold(attr(n, "itemprop"), "datePublished") {
-					pub = true
-				}
-				m.times = append(m.times, timeEl{node: n, datetime: dt, pubdate: pub})
-			case atom.H1:
-				m.h1 = append(m.h1, n)
+	doc := goquery.NewDocumentFromNode(root).Selection
+	find := func(sel goquery.Matcher) *goquery.Selection {
+		return doc.FindMatcher(sel).FilterFunction(func(_ int, s *goquery.Selection) bool { return !inTemplate(s.Nodes[0]) })
+	}
+	if h := doc.FindMatcher(selHTML).First(); h.Length() > 0 {
+		m.lang = firstNonEmpty(h.AttrOr("lang", ""), h.AttrOr("xml:lang", ""))
+	}
+	find(selTitle).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if s.Nodes[0].Namespace != "" {
+			return true // an SVG's <title> names a drawing, not the page
+		}
+		m.title = textOf(s.Nodes[0])
+		return false
+	})
+	find(selMeta).Each(func(_ int, s *goquery.Selection) {
+		content := s.AttrOr("content", "")
+		for _, k := range []string{"name", "property", "itemprop", "http-equiv"} {
+			if key := strings.ToLower(strings.TrimSpace(s.AttrOr(k, ""))); key != "" {
+				m.props[key] = append(m.props[key], content)
 			}
-			if ip := attr(n, "itemprop"); ip != "" && n.DataAtom != atom.Meta {
-				switch strings.ToLower(ip) {
-				case "datepublished":
-					if m.itemDate == "" {
-						m.itemDate = firstNonEmpty(attr(n, "datetime"), attr(n, "content"), textOf(n))
-					}
-				case "author", "creator":
-					m.bylines = append(m.bylines, n)
-				}
-			} else if isBylineNode(n) {
+		}
+	})
+	find(selLinkRel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		rel := strings.ToLower(s.AttrOr("rel", ""))
+		if rel == "canonical" || strings.Contains(" "+rel+" ", " canonical ") {
+			m.canonical = strings.TrimSpace(s.AttrOr("href", ""))
+			return false
+		}
+		return true
+	})
+	find(selLD).Each(func(_ int, s *goquery.Selection) {
+		if c := s.Nodes[0].FirstChild; c != nil {
+			m.readLD(c.Data)
+		}
+	})
+	find(selTime).Each(func(_ int, s *goquery.Selection) {
+		_, pub := s.Attr("pubdate")
+		if strings.EqualFold(s.AttrOr("itemprop", ""), "datePublished") {
+			pub = true
+		}
+		m.times = append(m.times, timeEl{node: s.Nodes[0], datetime: s.AttrOr("datetime", ""), pubdate: pub})
+	})
+	m.h1 = find(selH1).Nodes
+	find(selItemprop).Each(func(_ int, s *goquery.Selection) {
+		if m.itemDate == "" && strings.EqualFold(s.AttrOr("itemprop", ""), "datePublished") {
+			m.itemDate = firstNonEmpty(s.AttrOr("datetime", ""), s.AttrOr("content", ""), textOf(s.Nodes[0]))
+		}
+	})
+	// Bylines in document order: an itemprop names its element's role
+	// (author or creator is a byline, anything else is not); without one,
+	// rel=author and author/byline class names do.
+	find(selNamed).Each(func(_ int, s *goquery.Selection) {
+		n := s.Nodes[0]
+		if ip, ok := s.Attr("itemprop"); ok && ip != "" && n.DataAtom != atom.Meta {
+			switch strings.ToLower(ip) {
+			case "author", "creator":
 				m.bylines = append(m.bylines, n)
 			}
-			switch classifyTrail(n) {
-			case trailCrumbs:
-				m.crumbs = append(m.crumbs, n)
-			case trailCate:
-				m.cates = append(m.cates, n)
-			}
+		} else if isBylineNode(n) {
+			m.bylines = append(m.bylines, n)
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+		switch classifyTrail(n) {
+		case trailCrumbs:
+			m.crumbs = append(m.crumbs, n)
+		case trailCate:
+			m.cates = append(m.cates, n)
+		}
+	})
+	return m
+}
+
+// inTemplate reports a node inside a <template>, which is never rendered.
+func inTemplate(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.DataAtom == atom.Template {
+			return true
 		}
 	}
-	walk(doc)
-	return m
+	return false
 }
 
 // attrOK returns an attribute and whether it is present.
@@ -352,20 +381,7 @@ var homeLabels = map[string]bool{"trang chu": true, "home": true, "trang nhat": 
 func visibleSection(m *meta, title string) string {
 	ft := fold(title)
 	for _, c := range m.crumbs {
-		var items []string
-		var walk func(*html.Node)
-		walk = func(n *html.Node) {
-			if n.Type == html.ElementNode && (n.DataAtom == atom.A || n.DataAtom == atom.Li || n.DataAtom == atom.Span && attr(n, "itemprop") == "name") {
-				if t := textOf(n); t != "" {
-					items = append(items, t)
-				}
-				return
-			}
-			for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
-				walk(ch)
-			}
-		}
-		walk(c)
+		items := crumbItems(c)
 		for i := len(items) - 1; i >= 0; i-- {
 			f := fold(items[i])
 			if homeLabels[f] || f == ft || runeLen(items[i]) > 60 || strings.Trim(f, " »>/|-›") == "" {
@@ -380,4 +396,27 @@ func visibleSection(m *meta, title string) string {
 		}
 	}
 	return ""
+}
+
+// selCrumbItem are the items of a breadcrumb trail.
+var selCrumbItem = cascadia.MustCompile(`a, li, span[itemprop="name"]`)
+
+// crumbItems returns the texts of a trail's items, outermost items only
+// (the link inside an <li> is the same item).
+func crumbItems(trail *html.Node) []string {
+	if selCrumbItem.Match(trail) {
+		return []string{textOf(trail)}
+	}
+	var items []string
+	goquery.NewDocumentFromNode(trail).FindMatcher(selCrumbItem).Each(func(_ int, s *goquery.Selection) {
+		for p := s.Nodes[0].Parent; p != nil && p != trail; p = p.Parent {
+			if selCrumbItem.Match(p) {
+				return
+			}
+		}
+		if t := textOf(s.Nodes[0]); t != "" {
+			items = append(items, t)
+		}
+	})
+	return items
 }
