@@ -266,8 +266,7 @@ type pageFonts struct {
 // readStyleFonts collects, from the text of <style> elements, the rules that
 // set a font, by the class or tag their selectors end with.
 func (pf *pageFonts) readStyle(css string) {
-	lower := strings.ToLower(css)
-	if !strings.Contains(lower, ".vn") && !strings.Contains(lower, "vni") {
+	if !mentionsLegacyFont(css) {
 		return // only legacy fonts matter; a Unicode font is the default
 	}
 	for rest := css; ; {
@@ -309,6 +308,26 @@ func (pf *pageFonts) readStyle(css string) {
 			}
 		}
 	}
+}
+
+// mentionsLegacyFont reports whether CSS text names a TCVN3 (".Vn…") or
+// VNI ("VNI-…") font where a family name starts (after a quote, a space, a
+// comma or a colon), so that host names in URLs ("baobinhdinh.vn/") do
+// not count. It allocates nothing: it runs on every style sheet.
+func mentionsLegacyFont(s string) bool {
+	for i := 1; i+3 < len(s); i++ {
+		if s[i]|0x20 != 'v' || s[i+1]|0x20 != 'n' {
+			continue
+		}
+		prev, next := s[i-1], s[i+2]
+		if prev == '.' && i >= 2 && strings.IndexByte(`"', :`, s[i-2]) >= 0 && (next|0x20 >= 'a' && next|0x20 <= 'z') {
+			return true
+		}
+		if strings.IndexByte(`"', :`, prev) >= 0 && next|0x20 == 'i' && (s[i+3] == '-' || s[i+3] == ' ') {
+			return true
+		}
+	}
+	return false
 }
 
 // isTagName reports a plain element name selector.
@@ -372,10 +391,14 @@ func convertLegacy(doc *html.Node, charset string) []string {
 		toByte = charmap.Windows1258.EncodeRune
 	}
 	var pf pageFonts
-	groups := map[[2]any]*legacyGroup{}
+	type groupKey struct {
+		block *html.Node
+		enc   fontEnc
+	}
+	groups := map[groupKey]*legacyGroup{}
 	var order []*legacyGroup
 	add := func(block *html.Node, enc fontEnc, p legacyPart) {
-		k := [2]any{block, enc}
+		k := groupKey{block, enc}
 		g := groups[k]
 		if g == nil {
 			g = &legacyGroup{enc: enc}
@@ -514,7 +537,7 @@ func elementFont(n *html.Node, pf *pageFonts) fontEnc {
 			return fontFamilyEnc(f)
 		}
 	}
-	if s := attr(n, "style"); s != "" && strings.Contains(strings.ToLower(s), "font") {
+	if s := attr(n, "style"); s != "" && (strings.Contains(s, "font") || strings.Contains(s, "FONT")) {
 		if e := cssFontEnc(s); e != fontUnknown {
 			return e
 		}
@@ -535,8 +558,9 @@ func elementFont(n *html.Node, pf *pageFonts) fontEnc {
 }
 
 // candidateText reports text that may be in a font encoding: it has a
-// character above ASCII and every character is one byte of the page's
-// charset (a real Unicode Vietnamese letter rules it out).
+// byte from 0xA1 up, where every letter of both encodings lies (curly
+// quotes and dashes alone do not count), and every character is one byte
+// of the page's charset (a real Unicode Vietnamese letter rules it out).
 func candidateText(s string, toByte func(rune) (byte, bool)) bool {
 	high := false
 	for i := 0; i < len(s); {
@@ -546,10 +570,11 @@ func candidateText(s string, toByte func(rune) (byte, bool)) bool {
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
-		if _, ok := toByte(r); !ok {
+		c, ok := toByte(r)
+		if !ok {
 			return false
 		}
-		high = true
+		high = high || c >= 0xA1
 	}
 	return high
 }

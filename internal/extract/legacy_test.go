@@ -458,3 +458,19 @@ func TestLegacyUnconvertibleStillReported(t *testing.T) {
 		t.Fatalf("err = %v, want ErrLegacyEncoding naming TCVN3", err)
 	}
 }
+
+func TestMentionsLegacyFont(t *testing.T) {
+	for css, want := range map[string]bool{
+		`p{font-family:.VnTime}`:                        true,
+		`.a { font: bold 12pt ".VnArialH", serif }`:     true,
+		`span{font-family: 'VNI-Times'}`:                true,
+		`td{font-family:vni times}`:                     true,
+		`.logo{background:url(//baobinhdinh.vn/a.png)}`: false,
+		`.envi-box{color:red} .vnexpress{margin:0}`:     false,
+		`body{font-family:Arial,Tahoma}`:                false,
+	} {
+		if got := mentionsLegacyFont(css); got != want {
+			t.Errorf("mentionsLegacyFont(%q) = %v, want %v", css, got, want)
+		}
+	}
+}

@@ -54,19 +54,17 @@ func (m *meta) get(keys ...string) string {
 	return ""
 }
 
-// Selectors of the metadata readMeta collects, compiled once.
+// Selectors of the metadata readMeta collects, compiled once. The tag
+// selectors form one group and the named elements another, so the page is
+// walked twice, not once per selector.
 var (
-	selHTML     = cascadia.MustCompile("html")
-	selTitle    = cascadia.MustCompile("title")
-	selMeta     = cascadia.MustCompile("meta")
-	selLinkRel  = cascadia.MustCompile("link[rel]")
-	selLD       = cascadia.MustCompile(`script[type*="ld+json" i]`)
-	selTime     = cascadia.MustCompile("time")
-	selH1       = cascadia.MustCompile("h1")
-	selItemprop = cascadia.MustCompile("[itemprop]:not(meta)")
-	// selNamed are the elements whose rel, class, id or aria-label may
-	// mark a byline, a breadcrumb trail or a category label.
-	selNamed = cascadia.MustCompile("[rel], [class], [id], [aria-label]")
+	selTemplate = cascadia.MustCompile("template")
+	// selTagged are the elements read for what they are.
+	selTagged = cascadia.MustCompile(`html, title, meta, link[rel], script[type*="ld+json" i], time, h1`)
+	// selNamed are the elements whose itemprop, rel, class, id or
+	// aria-label may mark a date, a byline, a breadcrumb trail or a
+	// category label.
+	selNamed = cascadia.MustCompile("[itemprop]:not(meta), [rel], [class], [id], [aria-label]")
 )
 
 // readMeta reads what the page says about itself: <title>, <html lang>, the
@@ -76,60 +74,61 @@ var (
 func readMeta(root *html.Node) *meta {
 	m := &meta{props: make(map[string][]string, 32)}
 	doc := goquery.NewDocumentFromNode(root).Selection
-	find := func(sel goquery.Matcher) *goquery.Selection {
-		return doc.FindMatcher(sel).FilterFunction(func(_ int, s *goquery.Selection) bool { return !inTemplate(s.Nodes[0]) })
-	}
-	if h := doc.FindMatcher(selHTML).First(); h.Length() > 0 {
-		m.lang = firstNonEmpty(h.AttrOr("lang", ""), h.AttrOr("xml:lang", ""))
-	}
-	find(selTitle).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		if s.Nodes[0].Namespace != "" {
-			return true // an SVG's <title> names a drawing, not the page
+	find := func(sel goquery.Matcher) *goquery.Selection { return doc.FindMatcher(sel) }
+	if doc.FindMatcher(selTemplate).Length() > 0 {
+		find = func(sel goquery.Matcher) *goquery.Selection {
+			return doc.FindMatcher(sel).FilterFunction(func(_ int, s *goquery.Selection) bool { return !inTemplate(s.Nodes[0]) })
 		}
-		m.title = textOf(s.Nodes[0])
-		return false
-	})
-	find(selMeta).Each(func(_ int, s *goquery.Selection) {
-		content := s.AttrOr("content", "")
-		for _, k := range []string{"name", "property", "itemprop", "http-equiv"} {
-			if key := strings.ToLower(strings.TrimSpace(s.AttrOr(k, ""))); key != "" {
-				m.props[key] = append(m.props[key], content)
+	}
+	find(selTagged).Each(func(_ int, s *goquery.Selection) {
+		n := s.Nodes[0]
+		switch n.DataAtom {
+		case atom.Html:
+			if m.lang == "" {
+				m.lang = firstNonEmpty(s.AttrOr("lang", ""), s.AttrOr("xml:lang", ""))
 			}
-		}
-	})
-	find(selLinkRel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		rel := strings.ToLower(s.AttrOr("rel", ""))
-		if rel == "canonical" || strings.Contains(" "+rel+" ", " canonical ") {
-			m.canonical = strings.TrimSpace(s.AttrOr("href", ""))
-			return false
-		}
-		return true
-	})
-	find(selLD).Each(func(_ int, s *goquery.Selection) {
-		if c := s.Nodes[0].FirstChild; c != nil {
-			m.readLD(c.Data)
-		}
-	})
-	find(selTime).Each(func(_ int, s *goquery.Selection) {
-		_, pub := s.Attr("pubdate")
-		if strings.EqualFold(s.AttrOr("itemprop", ""), "datePublished") {
-			pub = true
-		}
-		m.times = append(m.times, timeEl{node: s.Nodes[0], datetime: s.AttrOr("datetime", ""), pubdate: pub})
-	})
-	m.h1 = find(selH1).Nodes
-	find(selItemprop).Each(func(_ int, s *goquery.Selection) {
-		if m.itemDate == "" && strings.EqualFold(s.AttrOr("itemprop", ""), "datePublished") {
-			m.itemDate = firstNonEmpty(s.AttrOr("datetime", ""), s.AttrOr("content", ""), textOf(s.Nodes[0]))
+		case atom.Title:
+			// An SVG's <title> names a drawing, not the page.
+			if m.title == "" && n.Namespace == "" {
+				m.title = textOf(n)
+			}
+		case atom.Meta:
+			content := s.AttrOr("content", "")
+			for _, k := range []string{"name", "property", "itemprop", "http-equiv"} {
+				if key := strings.ToLower(strings.TrimSpace(s.AttrOr(k, ""))); key != "" {
+					m.props[key] = append(m.props[key], content)
+				}
+			}
+		case atom.Link:
+			rel := strings.ToLower(s.AttrOr("rel", ""))
+			if m.canonical == "" && (rel == "canonical" || strings.Contains(" "+rel+" ", " canonical ")) {
+				m.canonical = strings.TrimSpace(s.AttrOr("href", ""))
+			}
+		case atom.Script:
+			if n.FirstChild != nil {
+				m.readLD(n.FirstChild.Data)
+			}
+		case atom.Time:
+			_, pub := s.Attr("pubdate")
+			if strings.EqualFold(s.AttrOr("itemprop", ""), "datePublished") {
+				pub = true
+			}
+			m.times = append(m.times, timeEl{node: n, datetime: s.AttrOr("datetime", ""), pubdate: pub})
+		case atom.H1:
+			m.h1 = append(m.h1, n)
 		}
 	})
 	// Bylines in document order: an itemprop names its element's role
-	// (author or creator is a byline, anything else is not); without one,
-	// rel=author and author/byline class names do.
+	// (author or creator is a byline, datePublished a date, anything else
+	// neither); without one, rel=author and author/byline class names do.
 	find(selNamed).Each(func(_ int, s *goquery.Selection) {
 		n := s.Nodes[0]
-		if ip, ok := s.Attr("itemprop"); ok && ip != "" && n.DataAtom != atom.Meta {
+		if ip := s.AttrOr("itemprop", ""); ip != "" && n.DataAtom != atom.Meta {
 			switch strings.ToLower(ip) {
+			case "datepublished":
+				if m.itemDate == "" {
+					m.itemDate = firstNonEmpty(s.AttrOr("datetime", ""), s.AttrOr("content", ""), textOf(n))
+				}
 			case "author", "creator":
 				m.bylines = append(m.bylines, n)
 			}
