@@ -338,7 +338,10 @@ type extracted struct {
 	Kind    string `json:"kind"`
 	Reason  string `json:"reason,omitempty"`
 	Charset string `json:"charset,omitempty"`
-	Error   string `json:"error,omitempty"`
+	// FontEncodings names the legacy font encodings (TCVN3, VNI) the
+	// page's text was converted from.
+	FontEncodings []string `json:"font_encodings,omitempty"`
+	Error         string   `json:"error,omitempty"`
 	*articleJSON
 }
 
@@ -405,7 +408,7 @@ func extractFile(name string) extracted {
 		return out
 	}
 	a := res.Article
-	out.Kind, out.Reason, out.Charset = string(res.Kind), res.Reason, res.Charset
+	out.Kind, out.Reason, out.Charset, out.FontEncodings = string(res.Kind), res.Reason, res.Charset, res.FontEncodings
 	*out.articleJSON = articleJSON{URL: a.URL, Title: a.Title, Lead: a.Lead, Body: a.Body, Author: a.Author,
 		Section: a.Section, Site: a.Site, Lang: a.Lang, Keywords: a.Keywords}
 	if !a.Published.IsZero() {
@@ -424,7 +427,7 @@ func printExtracted(w io.Writer, e extracted) {
 		return
 	}
 	fmt.Fprintf(w, "kind:      %s %s\n", e.Kind, e.Reason)
-	for _, f := range [][2]string{{"charset", e.Charset}, {"url", e.URL}, {"site", e.Site}, {"section", e.Section},
+	for _, f := range [][2]string{{"charset", e.Charset}, {"converted", strings.Join(e.FontEncodings, ", ")}, {"url", e.URL}, {"site", e.Site}, {"section", e.Section},
 		{"title", e.Title}, {"author", e.Author}, {"lang", e.Lang}} {
 		if f[1] != "" {
 			fmt.Fprintf(w, "%-10s %s\n", f[0]+":", f[1])
