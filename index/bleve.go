@@ -224,8 +224,11 @@ func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
 }
 
 // document turns an article into the field map the mapping describes.
-// Text is cleaned (NFC, one tone placement, no invisible characters) before
-// tokenizing, so offsets agree with the stored text used for snippets.
+// The stored record keeps title, lead and body as published (only NFC, which
+// changes no letter a reader sees): a quote must carry the source's "hoả",
+// not the canonical "hỏa". The indexed fields get the cleaned text (one tone
+// placement, no invisible characters); highlights re-read the stored text
+// and compare folded words, so they need no offsets from the index.
 func document(a *article.Article) (map[string]interface{}, error) {
 	clean := *a
 	clean.Title = vi.Clean(a.Title)
@@ -234,7 +237,9 @@ func document(a *article.Article) (map[string]interface{}, error) {
 	clean.Site = facetValue(a.Site)
 	clean.Section = facetValue(a.Section)
 	clean.Author = vi.Clean(strings.TrimSpace(a.Author))
-	src, err := json.Marshal(&clean)
+	stored := clean
+	stored.Title, stored.Lead, stored.Body = vi.Published(a.Title), vi.Published(a.Lead), vi.Published(a.Body)
+	src, err := json.Marshal(&stored)
 	if err != nil {
 		return nil, err
 	}

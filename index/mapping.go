@@ -14,7 +14,14 @@ import (
 // 3: folded pair fields title_fp, body_fp with positions (they answer
 // phrases); canonical pair fields title_p, body_p without (they rank the
 // spelling typed first); no positions on the word fields.
-const SchemaVersion = 3
+// 4: the stored record keeps title, lead and body as published (NFC); older
+// versions stored the canonical tone placement only (see PublishedSchema).
+const SchemaVersion = 4
+
+// PublishedSchema is the first schema whose stored records keep the
+// published spelling. A rebuild of an older index cannot restore it: the
+// published text is gone from that index, only a re-import brings it back.
+const PublishedSchema = 4
 
 // Index-internal field names. The user-facing names (site, title, ...) are
 // mapped onto these by the query translation.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -22,6 +23,26 @@ type ReindexStats struct {
 	Seconds  float64 `json:"seconds"`
 	From     string  `json:"from"` // the version rebuilt
 	To       string  `json:"to"`   // the new live version
+	// CanonicalOnly is set when the rebuilt articles were stored before
+	// the index kept the published spelling: they keep the canonical tone
+	// placement, and Note says that only a re-import restores it.
+	CanonicalOnly bool   `json:"canonical_spelling_only,omitempty"`
+	Note          string `json:"note,omitempty"`
+}
+
+// CanonicalOnlyNote is what a rebuild of an index written before
+// PublishedSchema tells the operator.
+const CanonicalOnlyNote = "this index was written before the published spelling was stored: its articles keep the canonical tone placement (\"hỏa\" where the source wrote \"hoả\"), and reindexing cannot bring the published spelling back; re-import the sources (tracuu import --force) to restore it"
+
+// canonicalOnly reports whether b was written before PublishedSchema, when
+// stored articles kept the canonical spelling only.
+func (b *Bleve) canonicalOnly() (bool, error) {
+	v, err := b.idx.GetInternal([]byte(schemaKey))
+	if err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	n, _ := strconv.Atoi(string(v))
+	return n < PublishedSchema, nil
 }
 
 // keepFiles are our own files in a version directory that a rebuild
@@ -46,6 +67,13 @@ func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, 
 		dst.Close()
 		os.RemoveAll(dst.path)
 		return nil, st, fmt.Errorf("reindex: %w", err)
+	}
+	lost, err := src.canonicalOnly()
+	if err != nil {
+		return fail(err)
+	}
+	if lost {
+		st.CanonicalOnly, st.Note = true, CanonicalOnlyNote
 	}
 	err = src.scan(ctx, 1000, func(arts []article.Article) error {
 		if err := dst.Upsert(ctx, arts...); err != nil {

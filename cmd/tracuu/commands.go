@@ -91,7 +91,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, k := range sum.Reasons() {
 			fmt.Fprintf(stdout, "  %s: %d\n", k, sum.SkipReasons[k])
 		}
-		if sum.Skipped+sum.Failed+sum.NotArticles > 0 {
+		for _, k := range []string{extract.EncodingTCVN3, extract.EncodingVNI} {
+			if n := sum.Converted[k]; n > 0 {
+				fmt.Fprintf(stdout, "  converted from %s: %d\n", k, n)
+			}
+		}
+		if sum.Skipped+sum.Failed+sum.NotArticles+len(sum.Converted) > 0 {
 			fmt.Fprintf(stdout, "report: %s\n", *reportPath)
 		}
 	}
@@ -187,6 +192,9 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer next.Close()
+	if st.CanonicalOnly {
+		fmt.Fprintf(stderr, "tracuu reindex: note: %s\n", st.Note)
+	}
 	if err := index.RemoveVersion(*dir, st.From); err != nil {
 		fmt.Fprintf(stderr, "tracuu reindex: the old version stays at %s: %v\n", st.From, err)
 	}
@@ -337,7 +345,10 @@ type extracted struct {
 	Kind    string `json:"kind"`
 	Reason  string `json:"reason,omitempty"`
 	Charset string `json:"charset,omitempty"`
-	Error   string `json:"error,omitempty"`
+	// FontEncodings names the legacy font encodings (TCVN3, VNI) the
+	// page's text was converted from.
+	FontEncodings []string `json:"font_encodings,omitempty"`
+	Error         string   `json:"error,omitempty"`
 	*articleJSON
 }
 
@@ -404,7 +415,7 @@ func extractFile(name string) extracted {
 		return out
 	}
 	a := res.Article
-	out.Kind, out.Reason, out.Charset = string(res.Kind), res.Reason, res.Charset
+	out.Kind, out.Reason, out.Charset, out.FontEncodings = string(res.Kind), res.Reason, res.Charset, res.FontEncodings
 	*out.articleJSON = articleJSON{URL: a.URL, Title: a.Title, Lead: a.Lead, Body: a.Body, Author: a.Author,
 		Section: a.Section, Site: a.Site, Lang: a.Lang, Keywords: a.Keywords}
 	if !a.Published.IsZero() {
@@ -423,7 +434,7 @@ func printExtracted(w io.Writer, e extracted) {
 		return
 	}
 	fmt.Fprintf(w, "kind:      %s %s\n", e.Kind, e.Reason)
-	for _, f := range [][2]string{{"charset", e.Charset}, {"url", e.URL}, {"site", e.Site}, {"section", e.Section},
+	for _, f := range [][2]string{{"charset", e.Charset}, {"converted", strings.Join(e.FontEncodings, ", ")}, {"url", e.URL}, {"site", e.Site}, {"section", e.Section},
 		{"title", e.Title}, {"author", e.Author}, {"lang", e.Lang}} {
 		if f[1] != "" {
 			fmt.Fprintf(w, "%-10s %s\n", f[0]+":", f[1])

@@ -121,18 +121,23 @@ func metaCharset(b []byte) string {
 	if len(b) > sniffLen {
 		b = b[:sniffLen]
 	}
-	lower := bytes.ToLower(b)
+	// Only the <meta> tags are lowered: lowering the whole head cost as
+	// much as a tenth of the extraction of a page.
 	for i := 0; ; {
-		j := bytes.Index(lower[i:], []byte("<meta"))
+		j := bytes.IndexByte(b[i:], '<')
 		if j < 0 {
 			return ""
 		}
 		start := i + j
-		end := bytes.IndexByte(lower[start:], '>')
+		i = start + 1
+		if len(b)-start < 5 || b[start+1]|0x20 != 'm' || b[start+2]|0x20 != 'e' || b[start+3]|0x20 != 't' || b[start+4]|0x20 != 'a' {
+			continue
+		}
+		end := bytes.IndexByte(b[start:], '>')
 		if end < 0 {
 			return ""
 		}
-		tag := string(lower[start : start+end])
+		tag := strings.ToLower(string(b[start : start+end]))
 		i = start + end
 		k := strings.Index(tag, "charset")
 		if k < 0 {

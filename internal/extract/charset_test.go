@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -127,6 +126,9 @@ func TestCharsets(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantVIArticle(t, res, tt.charset)
+			if len(res.FontEncodings) > 0 {
+				t.Errorf("converted from %v: a real charset is no font encoding", res.FontEncodings)
+			}
 		})
 	}
 }
@@ -143,34 +145,6 @@ func TestMojibakeLeavesLatinAlone(t *testing.T) {
 	}
 	if res.Article.Title != "Café à Paris" || !strings.Contains(res.Article.Body, "crème brûlée à l'été") {
 		t.Errorf("latin text changed: %q / %.80q", res.Article.Title, res.Article.Body)
-	}
-}
-
-// TestLegacyFontEncoding checks that TCVN3 (ABC) and VNI text, which reads as
-// garbage in any Unicode font, is refused rather than indexed.
-func TestLegacyFontEncoding(t *testing.T) {
-	tcvn3 := "Héi nghÞ tæng kÕt c«ng t¸c n¨m 2020 cña c¸c c¬ quan ViÖt Nam vµ nh÷ng ®¹i biÓu ®Õn dù t¹i héi tr­êng cña tØnh, ®· th¶o luËn vµ thèng nhÊt c¸c néi dung."
-	vni := "Hoäi nghò toång keát coâng taùc naêm 2020 cuûa caùc cô quan Vieät Nam vaø nhöõng ñaïi bieåu ñeán döï taïi hoäi tröôøng cuûa tænh, ñaõ thaûo luaän vaø thoáng nhaát."
-	for name, text := range map[string]string{"TCVN3": tcvn3, "VNI": vni} {
-		t.Run(name, func(t *testing.T) {
-			page := `<html><head><meta charset="windows-1252"><title>Tin tuc</title></head><body><div class="content">` +
-				strings.Repeat("<p>"+text+"</p>", 4) + `</div></body></html>`
-			b, err := charmap.Windows1252.NewEncoder().String(page)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = Extract(Input{Body: []byte(b)})
-			if !errors.Is(err, ErrLegacyEncoding) {
-				t.Fatalf("err = %v, want ErrLegacyEncoding", err)
-			}
-			if !strings.Contains(err.Error(), name) {
-				t.Errorf("error %q does not name %s", err, name)
-			}
-		})
-	}
-	// Real Vietnamese with the same structure passes.
-	if _, err := Extract(Input{Body: []byte(viPage(""))}); err != nil {
-		t.Errorf("unicode page refused: %v", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -102,20 +103,28 @@ func computeHints(n *html.Node) hints {
 		h.caption = strings.Contains(s, "caption")
 		h.sapo = sapoHint.in(s) || sapoHintWord.in(s)
 	}
-	switch n.DataAtom {
-	case atom.Body, atom.Html, atom.Article, atom.Main:
+	switch {
+	case selContainer.Match(n):
 		h.unlikely = false
-	case atom.Nav, atom.Aside, atom.Footer:
+	case selFurniture.Match(n):
 		h.unlikely, h.strong = true, true
 	}
-	switch attr(n, "role") {
-	case "navigation", "complementary", "banner", "contentinfo", "search", "dialog", "alert", "menu", "menubar":
-		if n.DataAtom != atom.Body && n.DataAtom != atom.Html {
-			h.unlikely = true
-		}
+	if n.DataAtom != atom.Body && n.DataAtom != atom.Html && selLandmark.Match(n) {
+		h.unlikely = true
 	}
 	return h
 }
+
+// Template parts told by what an element is rather than by its name.
+var (
+	// selContainer are the elements that hold a story, whatever their name.
+	selContainer = cascadia.MustCompile("body, html, article, main")
+	// selFurniture are menus, sidebars and footers.
+	selFurniture = cascadia.MustCompile("nav, aside, footer")
+	// selLandmark are ARIA landmarks and widgets that are not the story.
+	selLandmark = cascadia.MustCompile(`[role=navigation], [role=complementary], [role=banner], [role=contentinfo],
+		[role=search], [role=dialog], [role=alert], [role=menu], [role=menubar]`)
+)
 
 // hintsOf returns the hints of n, cached in its stats when it has any.
 func hintsOf(n *html.Node, stats map[*html.Node]*nodeStat) hints {

@@ -45,13 +45,17 @@ type Result struct {
 	Kind    Kind
 	Reason  string // why it is not an article (empty for articles)
 	Charset string // charset the bytes were decoded from, e.g. "utf-8", "windows-1258"
+	// FontEncodings are the legacy font encodings (EncodingTCVN3,
+	// EncodingVNI) of text that was converted to Unicode, in that order;
+	// empty for a page written in Unicode or a real charset.
+	FontEncodings []string
 }
 
 // Errors Extract wraps; callers may test for them with errors.Is.
 var (
 	ErrTooLarge       = errors.New("page exceeds size limit")
 	ErrBinary         = errors.New("page is binary data, not HTML")
-	ErrLegacyEncoding = errors.New("page uses a legacy Vietnamese font encoding")
+	ErrLegacyEncoding = errors.New("page uses a legacy Vietnamese font encoding that could not be converted")
 	ErrParse          = errors.New("page could not be parsed as HTML")
 )
 
@@ -76,8 +80,9 @@ func Extract(in Input) (Result, error) {
 		// the bound that keeps absurd nesting from exhausting the stack.
 		return Result{}, fmt.Errorf("extract %s: %w: %v", displayURL(in.URL), ErrParse, err)
 	}
+	fonts := convertLegacy(doc, cs)
 	res := extractDoc(doc, in.URL)
-	res.Charset = cs
+	res.Charset, res.FontEncodings = cs, fonts
 	if err := checkLegacyFont(res.Article.Title + "\n" + res.Article.Body); err != nil {
 		return Result{}, fmt.Errorf("extract %s: %w", displayURL(in.URL), err)
 	}

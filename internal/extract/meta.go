@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -52,79 +54,105 @@ func (m *meta) get(keys ...string) string {
 	return ""
 }
 
-// readMeta walks the whole document once for metadata elements.
-func readMeta(doc *html.Node) *meta {
+// Selectors of the metadata readMeta collects, compiled once. The tag
+// selectors form one group and the named elements another, so the page is
+// walked twice, not once per selector.
+var (
+	selTemplate = cascadia.MustCompile("template")
+	// selTagged are the elements read for what they are.
+	selTagged = cascadia.MustCompile(`html, title, meta, link[rel], script[type*="ld+json" i], time, h1`)
+	// selNamed are the elements whose itemprop, rel, class, id or
+	// aria-label may mark a date, a byline, a breadcrumb trail or a
+	// category label.
+	selNamed = cascadia.MustCompile("[itemprop]:not(meta), [rel], [class], [id], [aria-label]")
+)
+
+// readMeta reads what the page says about itself: <title>, <html lang>, the
+// <meta> tags, the canonical link, JSON-LD, <time> elements, <h1>s, bylines
+// (itemprop, rel=author, author/byline class names), breadcrumb trails and
+// category labels. Elements inside a <template> are not part of the page.
+func readMeta(root *html.Node) *meta {
 	m := &meta{props: make(map[string][]string, 32)}
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			switch n.DataAtom {
-			case atom.Html:
-				m.lang = attr(n, "lang")
-				if m.lang == "" {
-					m.lang = attr(n, "xml:lang")
-				}
-			case atom.Title:
-				if m.title == "" && n.Namespace == "" {
-					m.title = textOf(n)
-				}
-				return
-			case atom.Meta:
-				content := attr(n, "content")
-				for _, k := range []string{"name", "property", "itemprop", "http-equiv"} {
-					if key := strings.ToLower(strings.TrimSpace(attr(n, k))); key != "" {
-						m.props[key] = append(m.props[key], content)
-					}
-				}
-				return
-			case atom.Link:
-				rel := strings.ToLower(attr(n, "rel"))
-				if m.canonical == "" && (rel == "canonical" || strings.Contains(" "+rel+" ", " canonical ")) {
-					m.canonical = strings.TrimSpace(attr(n, "href"))
-				}
-				return
-			case atom.Script:
-				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
-					m.readLD(n.FirstChild.Data)
-				}
-				return
-			case atom.Style, atom.Noscript, atom.Template:
-				return
-			case atom.Time:
-				dt := attr(n, "datetime")
-				_, pub := attrOK(n, "pubdate")
-				if strings.EqualFold(attr(n, "itemprop"), "datePublished") {
-					pub = true
-				}
-				m.times = append(m.times, timeEl{node: n, datetime: dt, pubdate: pub})
-			case atom.H1:
-				m.h1 = append(m.h1, n)
-			}
-			if ip := attr(n, "itemprop"); ip != "" && n.DataAtom != atom.Meta {
-				switch strings.ToLower(ip) {
-				case "datepublished":
-					if m.itemDate == "" {
-						m.itemDate = firstNonEmpty(attr(n, "datetime"), attr(n, "content"), textOf(n))
-					}
-				case "author", "creator":
-					m.bylines = append(m.bylines, n)
-				}
-			} else if isBylineNode(n) {
-				m.bylines = append(m.bylines, n)
-			}
-			switch classifyTrail(n) {
-			case trailCrumbs:
-				m.crumbs = append(m.crumbs, n)
-			case trailCate:
-				m.cates = append(m.cates, n)
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+	doc := goquery.NewDocumentFromNode(root).Selection
+	find := func(sel goquery.Matcher) *goquery.Selection { return doc.FindMatcher(sel) }
+	if doc.FindMatcher(selTemplate).Length() > 0 {
+		find = func(sel goquery.Matcher) *goquery.Selection {
+			return doc.FindMatcher(sel).FilterFunction(func(_ int, s *goquery.Selection) bool { return !inTemplate(s.Nodes[0]) })
 		}
 	}
-	walk(doc)
+	find(selTagged).Each(func(_ int, s *goquery.Selection) {
+		n := s.Nodes[0]
+		switch n.DataAtom {
+		case atom.Html:
+			if m.lang == "" {
+				m.lang = firstNonEmpty(s.AttrOr("lang", ""), s.AttrOr("xml:lang", ""))
+			}
+		case atom.Title:
+			// An SVG's <title> names a drawing, not the page.
+			if m.title == "" && n.Namespace == "" {
+				m.title = textOf(n)
+			}
+		case atom.Meta:
+			content := s.AttrOr("content", "")
+			for _, k := range []string{"name", "property", "itemprop", "http-equiv"} {
+				if key := strings.ToLower(strings.TrimSpace(s.AttrOr(k, ""))); key != "" {
+					m.props[key] = append(m.props[key], content)
+				}
+			}
+		case atom.Link:
+			rel := strings.ToLower(s.AttrOr("rel", ""))
+			if m.canonical == "" && (rel == "canonical" || strings.Contains(" "+rel+" ", " canonical ")) {
+				m.canonical = strings.TrimSpace(s.AttrOr("href", ""))
+			}
+		case atom.Script:
+			if n.FirstChild != nil {
+				m.readLD(n.FirstChild.Data)
+			}
+		case atom.Time:
+			_, pub := s.Attr("pubdate")
+			if strings.EqualFold(s.AttrOr("itemprop", ""), "datePublished") {
+				pub = true
+			}
+			m.times = append(m.times, timeEl{node: n, datetime: s.AttrOr("datetime", ""), pubdate: pub})
+		case atom.H1:
+			m.h1 = append(m.h1, n)
+		}
+	})
+	// Bylines in document order: an itemprop names its element's role
+	// (author or creator is a byline, datePublished a date, anything else
+	// neither); without one, rel=author and author/byline class names do.
+	find(selNamed).Each(func(_ int, s *goquery.Selection) {
+		n := s.Nodes[0]
+		if ip := s.AttrOr("itemprop", ""); ip != "" && n.DataAtom != atom.Meta {
+			switch strings.ToLower(ip) {
+			case "datepublished":
+				if m.itemDate == "" {
+					m.itemDate = firstNonEmpty(s.AttrOr("datetime", ""), s.AttrOr("content", ""), textOf(n))
+				}
+			case "author", "creator":
+				m.bylines = append(m.bylines, n)
+			}
+		} else if isBylineNode(n) {
+			m.bylines = append(m.bylines, n)
+		}
+		switch classifyTrail(n) {
+		case trailCrumbs:
+			m.crumbs = append(m.crumbs, n)
+		case trailCate:
+			m.cates = append(m.cates, n)
+		}
+	})
 	return m
+}
+
+// inTemplate reports a node inside a <template>, which is never rendered.
+func inTemplate(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.DataAtom == atom.Template {
+			return true
+		}
+	}
+	return false
 }
 
 // attrOK returns an attribute and whether it is present.
@@ -352,20 +380,7 @@ var homeLabels = map[string]bool{"trang chu": true, "home": true, "trang nhat": 
 func visibleSection(m *meta, title string) string {
 	ft := fold(title)
 	for _, c := range m.crumbs {
-		var items []string
-		var walk func(*html.Node)
-		walk = func(n *html.Node) {
-			if n.Type == html.ElementNode && (n.DataAtom == atom.A || n.DataAtom == atom.Li || n.DataAtom == atom.Span && attr(n, "itemprop") == "name") {
-				if t := textOf(n); t != "" {
-					items = append(items, t)
-				}
-				return
-			}
-			for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
-				walk(ch)
-			}
-		}
-		walk(c)
+		items := crumbItems(c)
 		for i := len(items) - 1; i >= 0; i-- {
 			f := fold(items[i])
 			if homeLabels[f] || f == ft || runeLen(items[i]) > 60 || strings.Trim(f, " »>/|-›") == "" {
@@ -380,4 +395,27 @@ func visibleSection(m *meta, title string) string {
 		}
 	}
 	return ""
+}
+
+// selCrumbItem are the items of a breadcrumb trail.
+var selCrumbItem = cascadia.MustCompile(`a, li, span[itemprop="name"]`)
+
+// crumbItems returns the texts of a trail's items, outermost items only
+// (the link inside an <li> is the same item).
+func crumbItems(trail *html.Node) []string {
+	if selCrumbItem.Match(trail) {
+		return []string{textOf(trail)}
+	}
+	var items []string
+	goquery.NewDocumentFromNode(trail).FindMatcher(selCrumbItem).Each(func(_ int, s *goquery.Selection) {
+		for p := s.Nodes[0].Parent; p != nil && p != trail; p = p.Parent {
+			if selCrumbItem.Match(p) {
+				return
+			}
+		}
+		if t := textOf(s.Nodes[0]); t != "" {
+			items = append(items, t)
+		}
+	})
+	return items
 }

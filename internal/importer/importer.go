@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -56,15 +57,19 @@ type Summary struct {
 	Failed      int            `json:"failed"`  // pages that could not be read at all: permissions, corrupt archives`
 	SkipReasons map[string]int `json:"skipped_by_reason"`
 	Duplicates  int            `json:"duplicates"` // the same id twice in one run: the later page wins
-	Seconds     float64        `json:"seconds"`
-	DocsPerSec  float64        `json:"docs_per_sec"`
+	// Converted counts pages whose text was in a legacy Vietnamese font
+	// encoding and was converted to Unicode, by encoding (TCVN3, VNI); a
+	// page mixing both counts under each.
+	Converted  map[string]int `json:"converted_by_encoding"`
+	Seconds    float64        `json:"seconds"`
+	DocsPerSec float64        `json:"docs_per_sec"`
 }
 
 // ReportLine is one line of the report file.
 type ReportLine struct {
 	Name   string `json:"name"`
 	URL    string `json:"url,omitempty"`
-	Status string `json:"status"` // "not_article", "skipped" or "failed"
+	Status string `json:"status"` // "not_article", "skipped", "failed", or "converted" (imported, from a legacy font encoding)
 	Reason string `json:"reason"`
 }
 
@@ -76,8 +81,10 @@ type outcome struct {
 	page      *pageRecord // the raw page, to remember once the batch is durable
 	sim       uint64      // near-duplicate fingerprint of art, when hasSim
 	hasSim    bool
-	unchanged bool // the page's bytes are those of an earlier run
-	seq       int  // position of the item in the sources
+	unchanged bool     // the page's bytes are those of an earlier run
+	seq       int      // position of the item in the sources
+	fonts     []string // legacy font encodings the page was converted from
+	name, url string   // the item, for a report line on a converted page
 }
 
 // Run imports every source into b. It returns the summary and a non-nil
@@ -151,7 +158,7 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 	go func() { wg.Wait(); close(outcomes) }()
 
 	w := &writer{b: b, opts: opts, start: start, sims: dedup.NewIndex(), batch: map[string]*outcome{}, latest: map[string]int{},
-		sum: Summary{SkipReasons: map[string]int{}}}
+		sum: Summary{SkipReasons: map[string]int{}, Converted: map[string]int{}}}
 	if opts.State != nil {
 		// Even a forced run keeps the clusters of articles it does not see.
 		if _, err := opts.State.loadSims(w.sims); err != nil {
@@ -214,6 +221,16 @@ func (w *writer) add(ctx context.Context, o outcome) error {
 	w.sum.Seen++
 	if w.opts.Progress != nil && w.sum.Seen%64 == 0 {
 		w.opts.Progress(Progress{Seen: w.sum.Seen, Indexed: w.sum.Indexed, Elapsed: time.Since(w.start)})
+	}
+	for _, f := range o.fonts {
+		w.sum.Converted[f]++
+	}
+	if len(o.fonts) > 0 && o.report == nil && w.report != nil {
+		line := ReportLine{Name: o.name, URL: o.url, Status: "converted",
+			Reason: "text converted to Unicode from the " + strings.Join(o.fonts, " and ") + " font encoding"}
+		if err := w.report.Encode(line); err != nil {
+			return fmt.Errorf("import: write report: %w", err)
+		}
 	}
 	switch {
 	case o.unchanged:
@@ -333,6 +350,7 @@ func process(it source.Item, st *State, force bool) outcome {
 	}
 	var a article.Article
 	var page *pageRecord
+	var fonts []string
 	if it.Article != nil {
 		a = *it.Article
 	} else {
@@ -349,10 +367,11 @@ func process(it source.Item, st *State, force bool) outcome {
 			return skip(reasonKey(err), err.Error())
 		}
 		if res.Kind != extract.KindArticle {
-			return outcome{kind: string(res.Kind), page: page, report: &ReportLine{
+			return outcome{kind: string(res.Kind), page: page, fonts: res.FontEncodings, report: &ReportLine{
 				Name: it.Name, URL: it.URL, Status: "not_article", Reason: string(res.Kind) + ": " + res.Reason}}
 		}
 		a = res.Article
+		fonts = res.FontEncodings
 		if a.URL == "" {
 			a.URL = it.URL
 		}
@@ -364,7 +383,7 @@ func process(it source.Item, st *State, force bool) outcome {
 		a.URL = "" // a javascript: or file: "URL" is not a link anybody should be given
 	}
 	a.EnsureID()
-	o := outcome{art: &a, page: page}
+	o := outcome{art: &a, page: page, fonts: fonts, name: it.Name, url: it.URL}
 	if page != nil {
 		page.id = a.ID
 	}

@@ -113,12 +113,15 @@ func (h *highlighter) asTyped(text string, ws [][2]int) map[string]bool {
 }
 
 // words returns the byte spans of the words of s: runs of letters, digits
-// and combining marks, the way the index tokenizes.
+// and combining marks, the way the index tokenizes. Stored text is as
+// published, so invisible format characters (a soft hyphen, a zero-width
+// joiner) may sit inside a word: like the tokenizer, they do not split it.
 func words(s string) [][2]int {
 	var out [][2]int
 	start := -1
 	for i, r := range s {
-		in := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		in := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || start >= 0 && unicode.Is(unicode.Cf, r) && r != '\u200b'
+
 		switch {
 		case in && start < 0:
 			start = i

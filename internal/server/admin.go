@@ -239,6 +239,9 @@ func (a *admin) runReindex(ctx context.Context, job *Job) error {
 	if err := os.RemoveAll(prev); err != nil {
 		a.log.Warn("removing the previous index version", "path", prev, "err", err)
 	}
+	if st.CanonicalOnly {
+		a.log.Warn("reindexed an index that stored the canonical spelling only", "note", st.Note)
+	}
 	a.mu.Lock()
 	job.Reindex = &st
 	a.mu.Unlock()

@@ -1,6 +1,7 @@
 package vi
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -770,4 +771,19 @@ func decodeRune[T text](s T, i int) (rune, int) {
 		return rune(c0&0x07)<<18 | rune(c1&0x3F)<<12 | rune(c2&0x3F)<<6 | rune(c3&0x3F), 4
 	}
 	return utf8.RuneError, 1
+}
+
+// Published returns s as a record keeps the text it was given: NFC, with
+// invalid UTF-8 replaced by U+FFFD, and nothing else changed. Tone placement,
+// case and invisible characters stay as the source wrote them ("hoả" stays
+// "hoả"); NFC only composes marks typed decomposed, which reads the same.
+// It returns s itself when s is already NFC and valid.
+func Published(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if norm.NFC.IsNormalString(s) {
+		return s
+	}
+	return norm.NFC.String(s)
 }

@@ -420,3 +420,22 @@ func firstDiff(a, b string) int {
 	}
 	return min(len(a), len(b))
 }
+
+func TestPublishedKeepsSpelling(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"vì hoả hoạn", "vì hoả hoạn"},
+		{"thuỷ điện, khoẻ", "thuỷ điện, khoẻ"},
+		{"hoa\u0309 hoạn", "hoả hoạn"},       // NFD composes
+		{"Ð\u00adà Nẵng", "Ð\u00adà Nẵng"},   // look-alikes and soft hyphen stay
+		{"bad \xff byte", "bad \uFFFD byte"}, // invalid UTF-8 replaced
+		{"HOẢ HOẠN", "HOẢ HOẠN"},             // case kept
+	} {
+		if got := Published(tc.in); got != tc.want {
+			t.Errorf("Published(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	// Clean, what the index reads, does move the tone: the two differ.
+	if Clean("vì hoả hoạn") == "vì hoả hoạn" {
+		t.Error("Clean kept the published tone placement; the test no longer tells the two apart")
+	}
+}
