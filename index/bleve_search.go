@@ -131,7 +131,7 @@ func parseAfter(req Request) (*cursorAfter, error) {
 	if len(req.After) == 0 {
 		return nil, nil
 	}
-	bad := fmt.Errorf("%w: cursor does not fit this sort order", ErrBadRequest)
+	bad := ErrBadCursor
 	if req.Sort != SortRelevance {
 		if len(req.After) != len(sortOrder(req.Sort)) {
 			return nil, bad
@@ -139,7 +139,7 @@ func parseAfter(req Request) (*cursorAfter, error) {
 		return &cursorAfter{key: req.After}, nil
 	}
 	score, err := strconv.ParseFloat(req.After[0], 64)
-	if err != nil || len(req.After) > maxTies+1 {
+	if err != nil || math.IsNaN(score) || math.IsInf(score, 0) || len(req.After) > maxTies+1 {
 		return nil, bad
 	}
 	// Bleve's SearchAfter skips hits whose sort values equal the cursor's;

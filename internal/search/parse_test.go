@@ -119,3 +119,20 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestWordLimitCountsPhrasesAndChains(t *testing.T) {
+	words := strings.TrimSpace(strings.Repeat("ab ", 240))
+	for _, q := range []string{
+		`"` + words + `"`,
+		`title:"` + words + `"`,
+		strings.ReplaceAll(strings.TrimSpace(strings.Repeat("ab ", 70)), " ", "-"),
+		`"` + strings.TrimSpace(strings.Repeat("ab ", 40)) + `" ` + strings.TrimSpace(strings.Repeat("cd ", 30)),
+	} {
+		if _, err := Parse(q); err == nil || !strings.Contains(err.Error(), "more than 64 words") {
+			t.Errorf("Parse(%.50q…) = %v, want the 64-word limit", q, err)
+		}
+	}
+	if _, err := Parse(`"` + strings.TrimSpace(strings.Repeat("ab ", 60)) + `" Covid-19`); err != nil {
+		t.Errorf("62 words: %v", err)
+	}
+}
