@@ -20,10 +20,20 @@ var facetSizes = map[string]int{FieldSite: 50, FieldSection: 50, FieldAuthor: 50
 // count-only search per such field.
 func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	start := time.Now()
+	docs, err := b.idx.DocCount()
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	ctx, cost := withBudget(ctx, docs)
 	q, err := b.translate(ctx, req.Query)
 	if err != nil {
 		return Result{}, err
 	}
+	release, err := cost.acquire(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
 	size, offset := req.Size, req.Offset
 	if req.Collapse {
 		// Fetch enough hits that, after copies are folded away, the page

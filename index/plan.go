@@ -212,6 +212,17 @@ func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) 
 	var any []query.Query
 	for _, f := range fields {
 		if q.Top <= 0 {
+			counts, err := b.prefixCounts(ctx, f.folded, p)
+			if err != nil {
+				return nil, err
+			}
+			visits := uint64(0)
+			for _, c := range counts {
+				visits += c.count
+			}
+			if err := charge(ctx, p, len(counts), visits); err != nil {
+				return nil, err
+			}
 			pq := bleve.NewPrefixQuery(p)
 			pq.SetField(f.folded)
 			pq.SetBoost(f.boost)
