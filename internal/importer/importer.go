@@ -310,14 +310,17 @@ func (w *writer) flush(ctx context.Context) error {
 		}
 		arts = append(arts, a)
 	}
-	if len(arts) > 0 {
-		if err := w.b.Upsert(wctx, arts...); err != nil {
-			// The engine writes in parts: what reached the index before
-			// the failure (a full disk) is there, and the summary says so.
-			w.countCommitted(wctx, arts, old)
+	// Written in parts of one engine batch each, counted as they land: a
+	// failure midway (a full disk) leaves the parts before it in the
+	// index, and the summary says how many. (Reading the index back after
+	// such a failure is not safe: Bleve may hold a half-built segment.)
+	for start := 0; start < len(arts); start += upsertPart {
+		part := arts[start:min(start+upsertPart, len(arts))]
+		if err := w.b.Upsert(wctx, part...); err != nil {
+			w.unwritten(arts[start:], old)
 			return fmt.Errorf("import: %w", err)
 		}
-		w.sum.Indexed += len(arts)
+		w.sum.Indexed += len(part)
 	}
 	if w.opts.State != nil {
 		if err := w.opts.State.record(pages, sims); err != nil {
@@ -333,23 +336,14 @@ func (w *writer) flush(ctx context.Context) error {
 	return nil
 }
 
-// countCommitted corrects the summary after a failed write: the articles
-// the index holds nonetheless, recognised by their content fingerprints,
-// are indexed; the others are neither new nor updated.
-func (w *writer) countCommitted(ctx context.Context, arts []article.Article, before map[string]string) {
-	ids := make([]string, len(arts))
-	for i, a := range arts {
-		ids[i] = a.ID
-	}
-	now, err := w.b.Fingerprints(ctx, ids)
-	if err != nil {
-		now = nil // the index cannot be read either: count none as written
-	}
+// upsertPart is the most articles one Upsert call writes: the index's
+// own batch (index/bleve.go), which Bleve applies whole or not at all.
+const upsertPart = 250
+
+// unwritten takes the articles a failed write did not store back out of
+// the new and updated counts.
+func (w *writer) unwritten(arts []article.Article, before map[string]string) {
 	for _, a := range arts {
-		if fp, ok := now[a.ID]; ok && fp == a.ContentHash() {
-			w.sum.Indexed++
-			continue
-		}
 		if _, had := before[a.ID]; had {
 			w.sum.Updated--
 		} else {

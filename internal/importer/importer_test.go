@@ -198,15 +198,26 @@ func TestBrokenFilesAreReportedAndTheRestImported(t *testing.T) {
 	}
 }
 
-// halfWrites is an index whose writes fail halfway, like a disk filling
-// up: the first half of each write reaches the index, then an error.
-type halfWrites struct{ *index.Bleve }
+// fillingDisk is an index on a disk that fills up: it writes as the real
+// one does, in batches of 250 applied whole, and refuses a batch that
+// would take it past room articles.
+type fillingDisk struct {
+	*index.Bleve
+	room *int
+}
 
-func (h halfWrites) Upsert(ctx context.Context, arts ...article.Article) error {
-	if err := h.Bleve.Upsert(ctx, arts[:len(arts)/2]...); err != nil {
-		return err
+func (d fillingDisk) Upsert(ctx context.Context, arts ...article.Article) error {
+	for start := 0; start < len(arts); start += 250 {
+		part := arts[start:min(start+250, len(arts))]
+		if len(part) > *d.room {
+			return errors.New("no space left on device")
+		}
+		if err := d.Bleve.Upsert(ctx, part...); err != nil {
+			return err
+		}
+		*d.room -= len(part)
 	}
-	return errors.New("no space left on device")
+	return nil
 }
 
 func TestFailedWriteReportsWhatWasCommitted(t *testing.T) {
@@ -222,7 +233,8 @@ func TestFailedWriteReportsWhatWasCommitted(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(src, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
-	sum, err := Run(ctx, halfWrites{b}, []string{src}, Options{BatchSize: 200})
+	room := 260
+	sum, err := Run(ctx, fillingDisk{b, &room}, []string{src}, Options{})
 	if err == nil {
 		t.Fatal("the failed write was not reported")
 	}
