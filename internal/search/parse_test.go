@@ -105,6 +105,15 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{"", "quy che dan chu", `"dân chủ" -x OR (a b)`, "title:x*", "((", `"`, "-", "a OR OR b", "site:"} {
 		f.Add(s)
 	}
+	// What a hostile client sends: a long word, 64 OR-ed prefixes, and a
+	// 240-word phrase.
+	f.Add("zqone" + strings.Repeat("y", 990))
+	var ors []string
+	for i := range 64 {
+		ors = append(ors, string(rune('a'+i%26))+string(rune('a'+i/26))+"*")
+	}
+	f.Add(strings.Join(ors, " OR "))
+	f.Add(`"` + strings.TrimSpace(strings.Repeat("ab ", 240)) + `"`)
 	f.Fuzz(func(t *testing.T, s string) {
 		q, err := Parse(s)
 		if err != nil {

@@ -323,3 +323,45 @@ func TestAdminImportReportAndRefusals(t *testing.T) {
 		t.Errorf("report at %s, want beside the index versions", report)
 	}
 }
+
+// FuzzSearchAPI sends raw query strings to search, suggest and export over
+// an index holding a planted long word: whatever the input, the answer is
+// a 2xx or a 4xx JSON error, never a 5xx.
+func FuzzSearchAPI(f *testing.F) {
+	var ors []string
+	for i := range 64 {
+		ors = append(ors, string(rune('a'+i%26))+string(rune('a'+i/26))+"*")
+	}
+	for _, s := range []string{
+		"q=dan+chu", "q=" + strings.Join(ors, "+OR+"), "q=yy*", "q=zqone" + strings.Repeat("y", 500),
+		"q=gi%C3%A1+50%", "sizee=5;", "size=5&size=500", "from=0000", "to=9999-12-31",
+		"after=eyJzIjowLCJrIjpbIk5hTiIsImEiXX0", "q=%22" + strings.Repeat("ab+", 240) + "%22", "sort=oldest&after=e30",
+	} {
+		f.Add(s)
+	}
+	b, err := index.Open(filepath.Join(f.TempDir(), "ix"), index.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer b.Close()
+	planted := backendtest.Articles(f)[0]
+	planted.ID, planted.Title = "planted", "zqone "+strings.Repeat("y", 100000)
+	if err := b.Upsert(context.Background(), append(backendtest.Articles(f), planted)...); err != nil {
+		f.Fatal(err)
+	}
+	h := New(&search.Service{Backend: b}, Config{})
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, path := range []string{"/api/search", "/api/suggest", "/api/export"} {
+			req := httptest.NewRequest("GET", "/", nil)
+			req.URL.Path, req.URL.RawQuery, req.RequestURI = path, raw, ""
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code >= 500 {
+				t.Fatalf("GET %s?%s: %d %s", path, raw, rec.Code, rec.Body.String())
+			}
+			if rec.Code >= 400 && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+				t.Fatalf("GET %s?%s: %d is not JSON", path, raw, rec.Code)
+			}
+		}
+	})
+}
