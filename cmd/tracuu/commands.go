@@ -54,6 +54,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer b.Close()
+	removeUnfinished(*dir, stderr)
 	state, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
 	if err != nil {
 		return err
@@ -90,7 +91,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, k := range sum.Reasons() {
 			fmt.Fprintf(stdout, "  %s: %d\n", k, sum.SkipReasons[k])
 		}
-		if sum.Skipped+sum.Failed+sum.NotArticles > 0 {
+		if sum.Trimmed > 0 {
+			fmt.Fprintf(stdout, "  trimmed (indexed with an oversized field cut or a junk word left out): %d\n", sum.Trimmed)
+		}
+		if sum.Skipped+sum.Failed+sum.NotArticles+sum.Trimmed > 0 {
 			fmt.Fprintf(stdout, "report: %s\n", *reportPath)
 		}
 	}
@@ -139,6 +143,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ln.Close()
 		return err
 	}
+	removeUnfinished(*dir, stderr)
 	live := index.NewLive(b)
 	defer live.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -454,4 +459,16 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "articles: %d\nsize:     %.1f MB\nschema:   %d\npath:     %s\n", st.Articles, float64(st.SizeBytes)/1e6, st.Schema, st.Path)
 	return nil
+}
+
+// removeUnfinished deletes the versions of the index a crash left behind
+// (a rebuild killed midway); the caller holds the index open for writing.
+func removeUnfinished(dir string, stderr io.Writer) {
+	removed, err := index.RemoveUnfinished(dir)
+	for _, p := range removed {
+		fmt.Fprintf(stderr, "tracuu: removed the unfinished index version %s\n", p)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tracuu: %v\n", err)
+	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -364,4 +365,20 @@ func FuzzSearchAPI(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCursorErrorsNameAfter(t *testing.T) {
+	srv := newTestServer(t, Config{})
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for _, tc := range []struct{ sort, cursor string }{
+		{"newest", enc(`{"s":1,"k":["x","y","z"]}`)}, // wrong length for a date sort
+		{"relevance", enc(`{"s":0,"k":["NaN","a01"]}`)},
+		{"relevance", enc(`{"s":0,"k":["-Inf"]}`)},
+		{"relevance", strings.Repeat("A", 20000)},
+	} {
+		code, _, body := rawGet(t, srv.URL, "GET", "/api/search?q=dan&sort="+tc.sort+"&after="+tc.cursor)
+		if code != 400 || !strings.Contains(body, "parameter after") {
+			t.Errorf("sort=%s after=%.40s: %d %s, want a 400 naming after", tc.sort, tc.cursor, code, body)
+		}
+	}
 }
