@@ -96,7 +96,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
 
 // exportWriteTimeout is how long one write of an export may wait for the
 // client to read: a client that stops reading is dropped, not held.
-const exportWriteTimeout = 30 * time.Second
+var exportWriteTimeout = 30 * time.Second
 
 // exportWriter sends the 200 and the headers with the first bytes of the
 // export, so that a failure before them can still be an error status,

@@ -20,6 +20,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/backendtest"
+	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/web"
 )
@@ -380,5 +381,77 @@ func TestCursorErrorsNameAfter(t *testing.T) {
 		if code != 400 || !strings.Contains(body, "parameter after") {
 			t.Errorf("sort=%s after=%.40s: %d %s, want a 400 naming after", tc.sort, tc.cursor, code, body)
 		}
+	}
+}
+
+// pipeListener hands the server one end of unbuffered in-memory pipes, so
+// a client that does not read blocks the server's first flush at once.
+type pipeListener struct {
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error   { l.once.Do(func() { close(l.done) }); return nil }
+func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
+
+// An export to a client that stops reading is dropped after one write's
+// deadline, not held for the whole answer's.
+func TestExportDropsAClientThatStopsReading(t *testing.T) {
+	defer func(d time.Duration) { exportWriteTimeout = d }(exportWriteTimeout)
+	exportWriteTimeout = 300 * time.Millisecond
+	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	// Copies of the fixtures: an export of well over the server's buffers.
+	var arts []article.Article
+	for i := range 40 {
+		for _, a := range backendtest.Articles(t) {
+			a.ID = fmt.Sprintf("%s-%d", a.ID, i)
+			arts = append(arts, a)
+		}
+	}
+	if err := b.Upsert(context.Background(), arts...); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	var mu sync.Mutex
+	failed := make(chan struct{}, 1)
+	log := slog.New(slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.Contains(string(p), "export failed") {
+			select {
+			case failed <- struct{}{}:
+			default:
+			}
+		}
+		return logs.Write(p)
+	}), nil))
+	ln := &pipeListener{conns: make(chan net.Conn, 1), done: make(chan struct{})}
+	srv, _ := Serve(ln, New(&search.Service{Backend: b}, Config{Log: log}), DefaultLimits)
+	defer srv.Close()
+	client, server := net.Pipe()
+	defer client.Close()
+	ln.conns <- server
+	go fmt.Fprintf(client, "GET /api/export?format=jsonl HTTP/1.1\r\nHost: x\r\n\r\n")
+	// The client reads nothing from here on.
+	select {
+	case <-failed:
+	case <-time.After(10 * time.Second):
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("the export still holds a client that stopped reading after 10 s (write deadline %v); log:\n%s", exportWriteTimeout, logs.String())
 	}
 }
