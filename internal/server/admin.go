@@ -114,16 +114,23 @@ func (a *admin) throttled(client string, now time.Time) bool {
 	return f != nil && now.Sub(f.since) < authWindow && f.n >= maxAuthFailures
 }
 
-// failed counts a failed authentication of client. The table is cleared
-// of expired entries when it grows, so spoofed-looking churn stays bounded.
+// maxFailureClients bounds the table of failed logins.
+const maxFailureClients = 10000
+
+// failed counts a failed authentication of client. When the table is full
+// it drops expired entries, and all of them if none has expired: its
+// memory stays bounded whatever the number of addresses a client has.
 func (a *admin) failed(client string, now time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if len(a.failures) >= 10000 {
+	if len(a.failures) >= maxFailureClients {
 		for k, f := range a.failures {
 			if now.Sub(f.since) >= authWindow {
 				delete(a.failures, k)
 			}
+		}
+		if len(a.failures) >= maxFailureClients {
+			clear(a.failures)
 		}
 	}
 	f := a.failures[client]
@@ -134,11 +141,15 @@ func (a *admin) failed(client string, now time.Time) {
 	f.n++
 }
 
-// clientAddr is the address a request came from, without the port.
+// clientAddr is the address a request came from, without the port; for
+// IPv6 its /64 network, which one client usually holds whole.
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 	}
 	return host
 }

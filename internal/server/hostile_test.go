@@ -455,3 +455,23 @@ func TestExportDropsAClientThatStopsReading(t *testing.T) {
 		t.Fatalf("the export still holds a client that stopped reading after 10 s (write deadline %v); log:\n%s", exportWriteTimeout, logs.String())
 	}
 }
+
+func TestLoginFailureTableIsBounded(t *testing.T) {
+	a := newAdmin(Admin{}, slog.New(slog.DiscardHandler), func() {})
+	now := time.Now()
+	for i := range maxFailureClients + 500 {
+		a.failed(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), now)
+	}
+	if n := len(a.failures); n > maxFailureClients {
+		t.Errorf("%d clients tracked, want at most %d", n, maxFailureClients)
+	}
+	r1 := &http.Request{RemoteAddr: "[2001:db8:1:2::1]:4000"}
+	r2 := &http.Request{RemoteAddr: "[2001:db8:1:2:ffff::9]:5000"}
+	r3 := &http.Request{RemoteAddr: "[2001:db8:1:3::1]:4000"}
+	if clientAddr(r1) != clientAddr(r2) || clientAddr(r1) == clientAddr(r3) {
+		t.Errorf("IPv6 clients: %s %s %s, want one key per /64", clientAddr(r1), clientAddr(r2), clientAddr(r3))
+	}
+	if got := clientAddr(&http.Request{RemoteAddr: "192.0.2.7:1234"}); got != "192.0.2.7" {
+		t.Errorf("IPv4 client %q", got)
+	}
+}
