@@ -50,7 +50,8 @@ eval:
 # a count has no deadline to race, so CI uses one.
 FUZZTIME ?= 60s
 FUZZ_TARGETS := ./internal/extract:FuzzExtract ./internal/vi:FuzzNormalize ./internal/vi:FuzzKeystrokes ./internal/search:FuzzParse \
-	./internal/search:FuzzCursor ./internal/source:FuzzJSONL ./internal/source:FuzzWARC ./internal/source:FuzzArchives
+	./internal/search:FuzzCursor ./internal/source:FuzzJSONL ./internal/source:FuzzWARC ./internal/source:FuzzArchives \
+	./internal/server:FuzzSearchAPI
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
@@ -84,7 +85,8 @@ bench-query:
 bench-floor:
 	$(GO) run ./cmd/tracuu-bench floor --corpus $(BENCH_CORPUS) --out bench-floor.json $(BENCH_FLAGS)
 
-# A bounded load test (30 s, 8 clients: search, facets, suggest, export)
+# A bounded load test (30 s, 8 clients: search, facets, suggest, export,
+# hostile queries: 64 OR-ed prefixes, a long word, malformed query strings)
 # while the admin API imports; exits non-zero on any 5xx or error.
 LOAD_FLAGS ?=
 load:

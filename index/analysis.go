@@ -41,6 +41,7 @@ const (
 	filterNormalize          = "vi_normalize"
 	filterFold               = "vi_fold"
 	filterPairs              = "vi_pairs"
+	filterMaxLength          = "vi_max_length"
 	pairSep             byte = ' ' // joins the two syllables of a pair term, as a user types them
 )
 
@@ -98,6 +99,24 @@ func isBreak(gap []byte) bool {
 		}
 	}
 	return space && punct
+}
+
+// MaxTokenBytes is the longest token indexed. A "word" of hundreds of
+// letters is junk (a planted title of a million "y"s), and every prefix
+// query matching it paid about 400 bytes per byte of it; longer tokens
+// are dropped, their position left empty so no pair spans the gap.
+const MaxTokenBytes = 100
+
+type maxLengthFilter struct{}
+
+func (maxLengthFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for _, t := range in {
+		if len(t.Term) <= MaxTokenBytes {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // pairFilter replaces a token stream by the pairs of adjacent tokens, each
@@ -184,6 +203,11 @@ func init() {
 			panic(fmt.Sprintf("register token filter %s: %v", name, err))
 		}
 	}
+	if err := registry.RegisterTokenFilter(filterMaxLength, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return maxLengthFilter{}, nil
+	}); err != nil {
+		panic(fmt.Sprintf("register token filter %s: %v", filterMaxLength, err))
+	}
 	if err := registry.RegisterTokenFilter(filterPairs, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return pairFilter{}, nil
 	}); err != nil {
@@ -201,10 +225,10 @@ var analyzerDefs = map[string]struct {
 	tokenizer string
 	filters   []string
 }{
-	AnalyzerExact:       {bunicode.Name, []string{filterNormalize}},
-	AnalyzerFolded:      {bunicode.Name, []string{filterFold}},
-	AnalyzerExactPairs:  {tokenizerBreaks, []string{filterNormalize, filterPairs}},
-	AnalyzerFoldedPairs: {tokenizerBreaks, []string{filterFold, filterPairs}},
+	AnalyzerExact:       {bunicode.Name, []string{filterMaxLength, filterNormalize}},
+	AnalyzerFolded:      {bunicode.Name, []string{filterMaxLength, filterFold}},
+	AnalyzerExactPairs:  {tokenizerBreaks, []string{filterMaxLength, filterNormalize, filterPairs}},
+	AnalyzerFoldedPairs: {tokenizerBreaks, []string{filterMaxLength, filterFold, filterPairs}},
 }
 
 // addAnalyzers defines our analyzers on an index mapping. They are stored
@@ -230,5 +254,5 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 // these with vi.FoldToken, which equals folding the raw text.
 var queryWords = &analysis.DefaultAnalyzer{
 	Tokenizer:    breakTokenizer{bunicode.NewUnicodeTokenizer()},
-	TokenFilters: []analysis.TokenFilter{tokenFilter(vi.NormalizeToken)},
+	TokenFilters: []analysis.TokenFilter{maxLengthFilter{}, tokenFilter(vi.NormalizeToken)},
 }

@@ -7,6 +7,7 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/tracuu/tracuu/internal/article"
@@ -109,6 +110,10 @@ type Stats struct {
 // ErrBadRequest wraps errors caused by the request rather than the engine,
 // so callers can answer 400 instead of 500.
 var ErrBadRequest = errors.New("bad request")
+
+// ErrBadCursor is a search-after key that does not fit the request's sort
+// order (a forged or stale cursor); it is a bad request.
+var ErrBadCursor = fmt.Errorf("%w: cursor does not fit this sort order", ErrBadRequest)
 
 // ErrSchema reports an index written by another schema version.
 var ErrSchema = errors.New("index schema mismatch")

@@ -20,10 +20,20 @@ var facetSizes = map[string]int{FieldSite: 50, FieldSection: 50, FieldAuthor: 50
 // count-only search per such field.
 func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	start := time.Now()
+	docs, err := b.idx.DocCount()
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	ctx, cost := withBudget(ctx, docs)
 	q, err := b.translate(ctx, req.Query)
 	if err != nil {
 		return Result{}, err
 	}
+	release, err := cost.acquire(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
 	size, offset := req.Size, req.Offset
 	if req.Collapse {
 		// Fetch enough hits that, after copies are folded away, the page
@@ -131,7 +141,7 @@ func parseAfter(req Request) (*cursorAfter, error) {
 	if len(req.After) == 0 {
 		return nil, nil
 	}
-	bad := fmt.Errorf("%w: cursor does not fit this sort order", ErrBadRequest)
+	bad := ErrBadCursor
 	if req.Sort != SortRelevance {
 		if len(req.After) != len(sortOrder(req.Sort)) {
 			return nil, bad
@@ -139,7 +149,7 @@ func parseAfter(req Request) (*cursorAfter, error) {
 		return &cursorAfter{key: req.After}, nil
 	}
 	score, err := strconv.ParseFloat(req.After[0], 64)
-	if err != nil || len(req.After) > maxTies+1 {
+	if err != nil || math.IsNaN(score) || math.IsInf(score, 0) || len(req.After) > maxTies+1 {
 		return nil, bad
 	}
 	// Bleve's SearchAfter skips hits whose sort values equal the cursor's;

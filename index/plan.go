@@ -264,6 +264,17 @@ func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) 
 			field = f.exact
 		}
 		if q.Top <= 0 {
+			counts, err := b.prefixCounts(ctx, f.folded, p)
+			if err != nil {
+				return nil, err
+			}
+			visits := uint64(0)
+			for _, c := range counts {
+				visits += c.count
+			}
+			if err := charge(ctx, p, len(counts), visits); err != nil {
+				return nil, err
+			}
 			pq := bleve.NewPrefixQuery(p)
 			pq.SetField(field)
 			pq.SetBoost(f.boost)

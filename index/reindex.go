@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -59,6 +60,9 @@ var keepFiles = []string{"import-state.bolt"}
 func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, ReindexStats, error) {
 	start := time.Now()
 	st := ReindexStats{From: src.path}
+	if _, err := RemoveUnfinished(src.dir); err != nil {
+		return nil, st, fmt.Errorf("reindex: %w", err)
+	}
 	dst, err := createVersion(src.dir)
 	if err != nil {
 		return nil, st, err
@@ -132,6 +136,50 @@ func (b *Bleve) scan(ctx context.Context, n int, fn func([]article.Article) erro
 		}
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
+}
+
+// RemoveUnfinished deletes the version directories of dir that CURRENT
+// does not name: rebuilds a crash interrupted (kill -9 leaves tens of MB
+// behind) and old versions whose removal failed. Call it only while
+// holding the current version open for writing: that lock is what keeps
+// another process from rebuilding into one of them at the same time.
+// It returns the paths removed.
+func RemoveUnfinished(dir string) ([]string, error) {
+	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if err != nil {
+		return nil, fmt.Errorf("remove unfinished versions: %w", err)
+	}
+	live := string(trimNL(cur))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("remove unfinished versions: %w", err)
+	}
+	var removed []string
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == live || !isVersionName(e.Name()) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if err := os.RemoveAll(p); err != nil {
+			return removed, fmt.Errorf("remove unfinished version %s: %w", p, err)
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
+}
+
+// isVersionName reports whether name is what createVersion names a
+// version: "v" and the schema number, "-", a UTC timestamp.
+func isVersionName(name string) bool {
+	num, stamp, ok := strings.Cut(name, "-")
+	if !ok || len(num) < 2 || num[0] != 'v' || len(stamp) < len("20060102T150405") {
+		return false
+	}
+	if _, err := strconv.Atoi(num[1:]); err != nil {
+		return false
+	}
+	_, err := time.Parse("20060102T150405", stamp[:len("20060102T150405")])
+	return err == nil
 }
 
 // RemoveVersion deletes a version directory that is no longer CURRENT.

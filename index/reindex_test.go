@@ -84,3 +84,51 @@ func TestRebuildSwapsWhileServing(t *testing.T) {
 		t.Error("removing the current version was allowed")
 	}
 }
+
+// A rebuild killed midway leaves a version directory CURRENT does not
+// name; the next rebuild, and RemoveUnfinished at start-up, delete it
+// and nothing else.
+func TestUnfinishedVersionsAreRemoved(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "ix")
+	b, err := index.Open(dir, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Upsert(ctx, backendtest.Articles(t)...); err != nil {
+		t.Fatal(err)
+	}
+	// What kill -9 during a rebuild leaves: a version with segments in it.
+	partial := filepath.Join(dir, "v1-20260101T000000.000000000")
+	if err := os.MkdirAll(filepath.Join(partial, "store"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(partial, "store", "000000000001.zap"), make([]byte, 1<<20), 0o644)
+	other := filepath.Join(dir, "notes")
+	os.MkdirAll(other, 0o755)
+
+	next, _, err := index.Rebuild(ctx, b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer next.Close()
+	if _, err := os.Stat(partial); !os.IsNotExist(err) {
+		t.Errorf("the unfinished version survived a rebuild: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("a directory that is no version was removed: %v", err)
+	}
+	// At start-up: the old version, now not CURRENT, goes too; the live one stays.
+	os.MkdirAll(partial, 0o755)
+	removed, err := index.RemoveUnfinished(dir)
+	if err != nil || len(removed) != 2 {
+		t.Errorf("RemoveUnfinished = %v, %v; want the partial and the previous version", removed, err)
+	}
+	if _, err := os.Stat(next.Dir()); err != nil {
+		t.Errorf("the live version was removed: %v", err)
+	}
+	if st, err := next.Stats(ctx); err != nil || st.Articles != uint64(len(backendtest.Articles(t))) {
+		t.Errorf("after cleanup: %+v %v", st, err)
+	}
+}

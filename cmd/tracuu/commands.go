@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -55,6 +54,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer b.Close()
+	removeUnfinished(*dir, stderr)
 	state, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
 	if err != nil {
 		return err
@@ -96,7 +96,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				fmt.Fprintf(stdout, "  converted from %s: %d\n", k, n)
 			}
 		}
-		if sum.Skipped+sum.Failed+sum.NotArticles+len(sum.Converted) > 0 {
+		if sum.Trimmed > 0 {
+			fmt.Fprintf(stdout, "  trimmed (indexed with an oversized field cut or a junk word left out): %d\n", sum.Trimmed)
+		}
+		if sum.Skipped+sum.Failed+sum.NotArticles+sum.Trimmed+len(sum.Converted) > 0 {
 			fmt.Fprintf(stdout, "report: %s\n", *reportPath)
 		}
 	}
@@ -127,6 +130,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		token = strings.TrimSpace(string(b))
 	}
+	if err := server.CheckToken(token); err != nil {
+		return usageError{err.Error()}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -142,6 +148,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ln.Close()
 		return err
 	}
+	removeUnfinished(*dir, stderr)
 	live := index.NewLive(b)
 	defer live.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -151,9 +158,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 	st, _ := live.Stats(ctx)
 	fmt.Fprintf(stdout, "tracuu: serving %d articles from %s at %s\n", st.Articles, *dir, browseURL(ln.Addr()))
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	srv, done := server.Serve(ln, handler, server.DefaultLimits)
 	select {
 	case err := <-done:
 		return fmt.Errorf("serve: %w", err)
@@ -472,4 +477,16 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "articles: %d\nsize:     %.1f MB\nschema:   %d\npath:     %s\n", st.Articles, float64(st.SizeBytes)/1e6, st.Schema, st.Path)
 	return nil
+}
+
+// removeUnfinished deletes the versions of the index a crash left behind
+// (a rebuild killed midway); the caller holds the index open for writing.
+func removeUnfinished(dir string, stderr io.Writer) {
+	removed, err := index.RemoveUnfinished(dir)
+	for _, p := range removed {
+		fmt.Fprintf(stderr, "tracuu: removed the unfinished index version %s\n", p)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tracuu: %v\n", err)
+	}
 }

@@ -294,7 +294,7 @@ func TestGracefulShutdownDuringImport(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "index")
 	importSample(t, dir)
 	cmd := exec.Command(binPath, "serve", "--index", dir, "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "TRACUU_ADMIN_TOKEN=t0ken", "TRACUU_IMPORT_ROOTS="+root)
+	cmd.Env = append(os.Environ(), "TRACUU_ADMIN_TOKEN=t0ken-of-twenty-chars", "TRACUU_IMPORT_ROOTS="+root)
 	out := &lockedBuffer{}
 	cmd.Stdout = out
 	if err := cmd.Start(); err != nil {
@@ -311,7 +311,7 @@ func TestGracefulShutdownDuringImport(t *testing.T) {
 		t.Fatal("serve did not start")
 	}
 	req, _ := http.NewRequest("POST", base+"/api/admin/imports", strings.NewReader(`{"source":"`+src+`"}`))
-	req.Header.Set("Authorization", "Bearer t0ken")
+	req.Header.Set("Authorization", "Bearer t0ken-of-twenty-chars")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("start import: %v %v", resp, err)

@@ -390,3 +390,28 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// serve refuses an admin token short enough to guess, and removes at
+// start the version directory a rebuild killed midway left behind.
+func TestServeStartChecks(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	importSample(t, dir)
+	tok := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(tok, []byte("x\n"), 0o600)
+	_, stderr, code := tracuu(t, "serve", "--index", dir, "--addr", "127.0.0.1:0", "--admin-token-file", tok)
+	if code != 2 || !strings.Contains(stderr, "at least 16 characters") {
+		t.Errorf("serve with a one-character token: exit %d, %q", code, stderr)
+	}
+	partial := filepath.Join(dir, "v1-20260101T000000.000000000")
+	if err := os.MkdirAll(filepath.Join(partial, "store"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(partial, "store", "000000000001.zap"), make([]byte, 1<<20), 0o644)
+	base := serve(t, dir)
+	if _, err := os.Stat(partial); !os.IsNotExist(err) {
+		t.Errorf("the unfinished version is still there after serve started: %v", err)
+	}
+	if code, _ := get(t, base, "/api/search", url.Values{"q": {"dan chu"}}); code != 200 {
+		t.Errorf("search after the cleanup: %d", code)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -85,7 +86,7 @@ func (r *LoadReport) OK() bool {
 }
 
 // Load kinds, in report order.
-var loadKinds = []string{"search", "search+filters", "suggest", "export"}
+var loadKinds = []string{"search", "search+filters", "suggest", "export", "hostile"}
 
 // Load imports part of a corpus, serves it, and runs clients against it
 // for the configured duration while the admin API imports the rest (and,
@@ -125,9 +126,12 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadReport, error) {
 	if err := splitLines(c.Path, c.Docs/3, pre, live); err != nil {
 		return nil, err
 	}
+	if err := plantLongWord(pre); err != nil {
+		return nil, err
+	}
 	mix := c.Mix(200, cfg.Seed)
 	sugg := c.Suggestions(200, cfg.Seed)
-	rep := &LoadReport{When: time.Now().UTC(), Go: runtime.Version(), CPUs: runtime.NumCPU(), Docs: c.Docs,
+	rep := &LoadReport{When: time.Now().UTC(), Go: runtime.Version(), CPUs: runtime.NumCPU(), Docs: c.Docs + 1, // and the planted one
 		Clients: cfg.Clients, FacetNote: FacetNote, Kinds: map[string]LoadKind{}}
 
 	dir := filepath.Join(work, "index")
@@ -198,6 +202,9 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadReport, error) {
 				kind, u := loadRequest(i, srv.base, mix, phrases, sugg, filters)
 				t := time.Now()
 				code, err := get(lctx, hc, u)
+				if kind == "hostile" && code >= 400 && code < 500 {
+					err = nil // refusing it is the right answer
+				}
 				d := time.Since(t)
 				if err != nil && lctx.Err() != nil && code == 0 {
 					return // cut off by the end of the run, not a server error
@@ -247,11 +254,55 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadReport, error) {
 	return rep, nil
 }
 
-// loadRequest picks the i-th request of a client: of every 20, 11 plain
+// hostileQueries are what a careless or hostile client sends: 64 OR-ed
+// two-letter prefixes (refused over the cost budget on a large corpus), a
+// word of 900 letters, a prefix of the planted long word, and a query
+// string that does not decode. Each must be answered, 2xx or 4xx, never
+// 5xx.
+var hostileQueries = func() []string {
+	var ors []string
+	for _, a := range "abcdeghiklmnopqrstuvxy" {
+		for _, c := range "ahint" {
+			if len(ors) < 64 {
+				ors = append(ors, string(a)+string(c)+"*")
+			}
+		}
+	}
+	return []string{
+		"q=" + url.QueryEscape(strings.Join(ors, " OR ")),
+		"q=" + strings.Repeat("y", 900),
+		"q=yy*",
+		"q=zqxss%",
+		"q=zqone&sort=newest&sort=bogus",
+	}
+}()
+
+// plantLongWord appends to a corpus file the article an attacker would
+// plant: a title of one word of a million letters and a body of one of
+// 200,000 starting with "th".
+func plantLongWord(path string) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("plant long word: %w", err)
+	}
+	_, err = fmt.Fprintf(f, `{"id":"planted-long-word","title":"zqone %s","body":"th%s kết thúc"}`+"\n",
+		strings.Repeat("y", 1000000), strings.Repeat("x", 200000))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("plant long word: %w", err)
+	}
+	return nil
+}
+
+// loadRequest picks the i-th request of a client: of every 21, 11 plain
 // searches (default facets), 3 filtered searches with four facets, 5
-// suggests and 1 export of a phrase (a few rows).
+// suggests, 1 export of a phrase (a few rows) and 1 hostile search.
 func loadRequest(i int, base string, mix, phrases []Query, sugg []string, filters []string) (string, string) {
-	switch k := i % 20; {
+	switch k := i % 21; {
+	case k == 20:
+		return "hostile", base + "/api/search?" + hostileQueries[(i/21)%len(hostileQueries)]
 	case k < 11:
 		return "search", searchURL(base, mix[i%len(mix)].Text)
 	case k < 14:

@@ -153,6 +153,8 @@ func FuzzExtract(f *testing.F) {
 	f.Add([]byte(asWindows1252(viPage(""))))
 	f.Add([]byte("<html><head><script type=\"application/ld+json\">{\"@graph\":[{\"@type\":\"NewsArticle\",\"author\":[{\"name\":\"A\"}]}]}</script></head></html>"))
 	f.Add([]byte("\xff\xfe<\x00h\x00"))
+	f.Add([]byte("<html><head><title>zqone " + strings.Repeat("y", 20000) + "</title></head><body><article><p>th" +
+		strings.Repeat("x", 5000) + " kết thúc</p></article></body></html>"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		res, err := Extract(Input{Body: b, URL: "http://example.vn/2020/01/02/x.html"})
 		if err != nil {

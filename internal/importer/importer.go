@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
@@ -57,6 +59,7 @@ type Summary struct {
 	Failed      int            `json:"failed"`  // pages that could not be read at all: permissions, corrupt archives`
 	SkipReasons map[string]int `json:"skipped_by_reason"`
 	Duplicates  int            `json:"duplicates"` // the same id twice in one run: the later page wins
+	Trimmed     int            `json:"trimmed"`    // articles kept with a field cut or a junk word left unindexed (see the report)
 	// Converted counts pages whose text was in a legacy Vietnamese font
 	// encoding and was converted to Unicode, by encoding (TCVN3, VNI); a
 	// page mixing both counts under each.
@@ -69,7 +72,7 @@ type Summary struct {
 type ReportLine struct {
 	Name   string `json:"name"`
 	URL    string `json:"url,omitempty"`
-	Status string `json:"status"` // "not_article", "skipped", "failed", or "converted" (imported, from a legacy font encoding)
+	Status string `json:"status"` // "not_article", "skipped", "failed", "trimmed" (indexed with cuts) or "converted" (imported, from a legacy font encoding)
 	Reason string `json:"reason"`
 }
 
@@ -77,6 +80,7 @@ type ReportLine struct {
 type outcome struct {
 	art       *article.Article
 	report    *ReportLine
+	trimmed   *ReportLine // what was cut from art
 	kind      string      // reason key for the summary
 	page      *pageRecord // the raw page, to remember once the batch is durable
 	sim       uint64      // near-duplicate fingerprint of art, when hasSim
@@ -257,6 +261,14 @@ func (w *writer) add(ctx context.Context, o outcome) error {
 		}
 		return nil
 	}
+	if o.trimmed != nil {
+		w.sum.Trimmed++
+		if w.report != nil {
+			if err := w.report.Encode(o.trimmed); err != nil {
+				return fmt.Errorf("import: write report: %w", err)
+			}
+		}
+	}
 	id := o.art.ID
 	if prev, dup := w.latest[id]; dup {
 		w.sum.Duplicates++
@@ -314,11 +326,17 @@ func (w *writer) flush(ctx context.Context) error {
 		}
 		arts = append(arts, a)
 	}
-	if len(arts) > 0 {
-		if err := w.b.Upsert(wctx, arts...); err != nil {
+	// Written in parts of one engine batch each, counted as they land: a
+	// failure midway (a full disk) leaves the parts before it in the
+	// index, and the summary says how many. (Reading the index back after
+	// such a failure is not safe: Bleve may hold a half-built segment.)
+	for start := 0; start < len(arts); start += upsertPart {
+		part := arts[start:min(start+upsertPart, len(arts))]
+		if err := w.b.Upsert(wctx, part...); err != nil {
+			w.unwritten(arts[start:], old)
 			return fmt.Errorf("import: %w", err)
 		}
-		w.sum.Indexed += len(arts)
+		w.sum.Indexed += len(part)
 	}
 	if w.opts.State != nil {
 		if err := w.opts.State.record(pages, sims); err != nil {
@@ -332,6 +350,22 @@ func (w *writer) flush(ctx context.Context) error {
 		w.opts.Progress(Progress{Seen: w.sum.Seen, Indexed: w.sum.Indexed, Elapsed: time.Since(w.start)})
 	}
 	return nil
+}
+
+// upsertPart is the most articles one Upsert call writes: the index's
+// own batch (index/bleve.go), which Bleve applies whole or not at all.
+const upsertPart = 250
+
+// unwritten takes the articles a failed write did not store back out of
+// the new and updated counts.
+func (w *writer) unwritten(arts []article.Article, before map[string]string) {
+	for _, a := range arts {
+		if _, had := before[a.ID]; had {
+			w.sum.Updated--
+		} else {
+			w.sum.New--
+		}
+	}
 }
 
 // process turns one source item into an article or a report line. With
@@ -383,7 +417,13 @@ func process(it source.Item, st *State, force bool) outcome {
 		a.URL = "" // a javascript: or file: "URL" is not a link anybody should be given
 	}
 	a.EnsureID()
+	if len(a.ID) > maxIDBytes {
+		return skip("id_too_long", fmt.Sprintf("id of %d bytes; at most %d", len(a.ID), maxIDBytes))
+	}
 	o := outcome{art: &a, page: page, fonts: fonts, name: it.Name, url: it.URL}
+	if cuts := bound(&a); len(cuts) > 0 {
+		o.trimmed = &ReportLine{Name: it.Name, URL: it.URL, Status: "trimmed", Reason: strings.Join(cuts, "; ")}
+	}
 	if page != nil {
 		page.id = a.ID
 	}
@@ -425,4 +465,75 @@ func (s Summary) Reasons() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Bounds on what one article stores. Real titles are under 300 bytes and
+// real article bodies under 100 KB; a scraped page can hold anything, and
+// every search hit carries its title (twice for suggestions) and a snippet
+// cut from its body. Longer fields are cut at a word and the report says
+// so; ids, which cannot be cut, are refused beyond their bound.
+const (
+	maxTitleBytes = 1000
+	maxMetaBytes  = 200 // author, section, site
+	maxLeadBytes  = 10000
+	maxBodyBytes  = 1 << 20
+	maxIDBytes    = 512
+)
+
+// bound cuts the fields of a that are over their bounds and reports what
+// it cut and the words too long to be indexed (the analyzers drop them).
+func bound(a *article.Article) []string {
+	var cuts []string
+	for _, f := range []struct {
+		name string
+		s    *string
+		max  int
+	}{
+		{"title", &a.Title, maxTitleBytes}, {"author", &a.Author, maxMetaBytes}, {"section", &a.Section, maxMetaBytes},
+		{"site", &a.Site, maxMetaBytes}, {"lead", &a.Lead, maxLeadBytes}, {"body", &a.Body, maxBodyBytes},
+	} {
+		if n := len(*f.s); n > f.max {
+			*f.s = cutAtWord(*f.s, f.max)
+			cuts = append(cuts, fmt.Sprintf("%s cut from %d to %d bytes", f.name, n, len(*f.s)))
+		}
+	}
+	if n := longWords(a.Title) + longWords(a.Lead) + longWords(a.Body); n > 0 {
+		cuts = append(cuts, fmt.Sprintf("%d words longer than %d bytes not indexed", n, index.MaxTokenBytes))
+	}
+	return cuts
+}
+
+// cutAtWord shortens s to at most max bytes, at the last space of its
+// second half if there is one, else at a character boundary, and marks
+// the cut with an ellipsis.
+func cutAtWord(s string, max int) string {
+	const ellipsis = "…"
+	end := max - len(ellipsis)
+	for end > 0 && !utf8.RuneStart(s[end]) {
+		end--
+	}
+	if sp := strings.LastIndexFunc(s[:end], unicode.IsSpace); sp > end/2 {
+		end = sp
+	}
+	return strings.TrimRightFunc(s[:end], unicode.IsSpace) + ellipsis
+}
+
+// longWords counts the runs of letters, digits and marks in s longer than
+// the analyzers index.
+func longWords(s string) int {
+	n, run := 0, 0
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+			run += utf8.RuneLen(r)
+			continue
+		}
+		if run > index.MaxTokenBytes {
+			n++
+		}
+		run = 0
+	}
+	if run > index.MaxTokenBytes {
+		n++
+	}
+	return n
 }

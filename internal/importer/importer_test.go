@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/corpus"
 )
 
 const sampleDir = "../../sample"
@@ -192,5 +195,92 @@ func TestBrokenFilesAreReportedAndTheRestImported(t *testing.T) {
 	}
 	if !strings.Contains(report.String(), `"status":"failed"`) || !strings.Contains(report.String(), "broken.tar.gz") {
 		t.Errorf("report: %s", report.String())
+	}
+}
+
+// fillingDisk is an index on a disk that fills up: it writes as the real
+// one does, in batches of 250 applied whole, and refuses a batch that
+// would take it past room articles.
+type fillingDisk struct {
+	*index.Bleve
+	room *int
+}
+
+func (d fillingDisk) Upsert(ctx context.Context, arts ...article.Article) error {
+	for start := 0; start < len(arts); start += 250 {
+		part := arts[start:min(start+250, len(arts))]
+		if len(part) > *d.room {
+			return errors.New("no space left on device")
+		}
+		if err := d.Bleve.Upsert(ctx, part...); err != nil {
+			return err
+		}
+		*d.room -= len(part)
+	}
+	return nil
+}
+
+func TestFailedWriteReportsWhatWasCommitted(t *testing.T) {
+	b, _ := openIndex(t)
+	ctx := context.Background()
+	src := filepath.Join(t.TempDir(), "news.jsonl")
+	var lines []string
+	err := corpus.Lines(ctx, "../../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+		lines = append(lines, string(text))
+		return len(lines) < 300, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(src, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	room := 260
+	sum, err := Run(ctx, fillingDisk{b, &room}, []string{src}, Options{})
+	if err == nil {
+		t.Fatal("the failed write was not reported")
+	}
+	stored := articles(t, b)
+	if stored == 0 || uint64(sum.Indexed) != stored || uint64(sum.New) != stored {
+		t.Errorf("summary %+v after a failed write; the index holds %d articles", sum, stored)
+	}
+}
+
+func TestOversizedFieldsAreCutAndReported(t *testing.T) {
+	b, _ := openIndex(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "big.jsonl")
+	title := "zqone " + strings.Repeat("y", 3<<20)
+	big, _ := json.Marshal(map[string]string{"id": "big", "title": title, "body": "Nội dung bình thường. " + strings.Repeat("Tin tức ", 200000),
+		"author": strings.Repeat("Nguyễn Văn A ", 100)})
+	long, _ := json.Marshal(map[string]string{"id": strings.Repeat("x", 600), "title": "Tin", "body": "Nội dung"})
+	ok, _ := json.Marshal(map[string]string{"id": "ok", "title": "Tin thường", "body": "Nội dung thường"})
+	os.WriteFile(src, []byte(string(big)+"\n"+string(long)+"\n"+string(ok)+"\n"), 0o644)
+	var report bytes.Buffer
+	sum, err := Run(ctx, b, []string{src}, Options{Report: &report})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New != 2 || sum.Trimmed != 1 || sum.SkipReasons["id_too_long"] != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+	a, found, err := b.Get(ctx, "big")
+	if err != nil || !found {
+		t.Fatalf("big: %v %v", found, err)
+	}
+	if len(a.Title) > maxTitleBytes || len(a.Author) > maxMetaBytes || len(a.Body) > maxBodyBytes || !strings.HasPrefix(a.Title, "zqone") {
+		t.Errorf("stored sizes: title %d, author %d, body %d", len(a.Title), len(a.Author), len(a.Body))
+	}
+	var trimmed ReportLine
+	for _, l := range strings.Split(strings.TrimSpace(report.String()), "\n") {
+		var r ReportLine
+		json.Unmarshal([]byte(l), &r)
+		if r.Status == "trimmed" {
+			trimmed = r
+		}
+	}
+	for _, want := range []string{"title cut from 3145734", "author cut", "body cut", "1 words longer than 100 bytes not indexed"} {
+		if !strings.Contains(trimmed.Reason, want) {
+			t.Errorf("report %q lacks %q", trimmed.Reason, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/tracuu/tracuu/index"
@@ -88,7 +89,24 @@ func writeRow(cw *csv.Writer, enc *json.Encoder, a article.Article) error {
 	if !a.Published.IsZero() {
 		pub = a.Published.Format(time.RFC3339)
 	}
-	return cw.Write([]string{a.ID, a.URL, a.Title, pub, a.Site, a.Section, a.Author, a.Lead, a.Body})
+	row := []string{a.ID, a.URL, a.Title, pub, a.Site, a.Section, a.Author, a.Lead, a.Body}
+	for i := range row {
+		row[i] = csvSafe(row[i])
+	}
+	return cw.Write(row)
+}
+
+// csvSafe neutralises a cell that a spreadsheet would run as a formula:
+// one starting with =, +, -, @, a tab or a carriage return gets a leading
+// single quote, as OWASP's CSV injection guidance recommends (the writer
+// already quotes cells holding commas, quotes or line breaks). Scraped
+// titles and authors are attacker-controlled text, and an export is
+// opened in spreadsheets.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // exportArticle drops the fields that only matter inside the index.

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,12 +53,46 @@ var known = map[string]bool{
 	"cluster": true, "collapse": true, "exact": true,
 }
 
+// multiValued are the parameters that may repeat (OR within a field); a
+// repeat of any other one is refused rather than its first value taken.
+var multiValued = map[string]bool{"site": true, "section": true, "author": true}
+
+// ParseQuery reads a raw query string strictly: an escape that does not
+// decode, a ';' separator or a repeated single-valued parameter is a 400,
+// where net/url's lenient reading drops the pair and goes on, so that
+// "q=zqxss%" would export the whole archive.
+func ParseQuery(raw string) (url.Values, error) {
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, &ParamError{Param: "query string", Msg: strings.TrimPrefix(err.Error(), "invalid URL escape ") + ": not a valid query string (escape % as %25, separate parameters with &)"}
+	}
+	for k, vals := range v {
+		if len(vals) > 1 && !multiValued[k] {
+			return nil, &ParamError{Param: k, Msg: "given more than once; it takes one value"}
+		}
+	}
+	return v, nil
+}
+
+// CheckKnown refuses parameters outside allowed.
+func CheckKnown(v url.Values, allowed ...string) error {
+	for k := range v {
+		if !slices.Contains(allowed, k) {
+			return &ParamError{Param: k, Msg: "unknown parameter (known: " + strings.Join(allowed, ", ") + ")"}
+		}
+	}
+	return nil
+}
+
 // ParseParams reads and validates search parameters.
 func ParseParams(v url.Values) (Params, error) {
 	p := Params{Size: DefaultSize, Page: 1, Filters: map[string][]string{}}
-	for k := range v {
+	for k, vals := range v {
 		if !known[k] {
 			return p, &ParamError{Param: k, Msg: "unknown parameter"}
+		}
+		if len(vals) > 1 && !multiValued[k] {
+			return p, &ParamError{Param: k, Msg: "given more than once; it takes one value"}
 		}
 	}
 	p.Q = strings.TrimSpace(v.Get("q"))
@@ -155,10 +190,28 @@ func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// Dates a filter may name: the engine stores dates as nanoseconds since
+// 1970 in an int64, which spans 1677-09-21 to 2262-04-11; whole years
+// inside that span are accepted.
+const (
+	MinYear = 1678
+	MaxYear = 2261
+)
+
 // parseDate reads YYYY, YYYY-MM or YYYY-MM-DD in Vietnam time. For an upper
 // bound it returns the start of the following period, so "to=2020" takes
 // in all of 2020.
 func parseDate(name, s string, upper bool) (time.Time, error) {
+	t, err := parseDateLayout(name, s, upper)
+	if err == nil && !t.IsZero() {
+		if y := t.Year(); y < MinYear || y > MaxYear+1 || (y == MaxYear+1 && !upper) || (y == MaxYear+1 && t.YearDay() > 1) {
+			return time.Time{}, &ParamError{Param: name, Msg: fmt.Sprintf("%q is outside the dates accepted, %d to %d", s, MinYear, MaxYear)}
+		}
+	}
+	return t, err
+}
+
+func parseDateLayout(name, s string, upper bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}

@@ -1,8 +1,11 @@
 package search
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,4 +80,73 @@ func FuzzCursor(f *testing.F) {
 			t.Fatalf("cursor %+v does not round-trip: %+v, %v", c, again, err)
 		}
 	})
+}
+
+func TestParseQueryStrict(t *testing.T) {
+	for _, tc := range []struct{ raw, param string }{
+		{"q=gi%C3%A1+t%C4%83ng+50%", "query string"},
+		{"q=zqxss%&format=csv", "query string"},
+		{"sizee=5;", "query string"},
+		{"q=a;size=5", "query string"},
+		{"q=%zz", "query string"},
+		{"size=5&size=500", "size"},
+		{"sort=newest&sort=bogus", "sort"},
+		{"q=a&q=b", "q"},
+	} {
+		_, err := ParseQuery(tc.raw)
+		var pe *ParamError
+		if !errors.As(err, &pe) || pe.Param != tc.param {
+			t.Errorf("ParseQuery(%q) = %v, want a ParamError on %s", tc.raw, err, tc.param)
+		}
+	}
+	v, err := ParseQuery("q=gi%C3%A1+t%C4%83ng+50%25&site=a.vn&site=b.vn")
+	if err != nil || v.Get("q") != "giá tăng 50%" || len(v["site"]) != 2 {
+		t.Errorf("a well-formed query string: %v, %v", v, err)
+	}
+	if _, err := ParseParams(url.Values{"size": {"5", "500"}}); err == nil {
+		t.Error("ParseParams took a repeated size")
+	}
+}
+
+func TestDatesOutsideTheEngineRange(t *testing.T) {
+	for _, q := range []string{"from=0000", "to=9999-12-31", "to=9999", "from=1677-09-20", "to=2262", "from=2262-01"} {
+		v, _ := url.ParseQuery(q)
+		_, err := ParseParams(v)
+		var pe *ParamError
+		if !errors.As(err, &pe) || !strings.Contains(pe.Msg, "1678 to 2261") {
+			t.Errorf("%s: %v, want a 400 naming the accepted range", q, err)
+		}
+	}
+	for _, q := range []string{"from=1678", "to=2261-12-31", "from=1900-01-01&to=2261"} {
+		v, _ := url.ParseQuery(q)
+		if _, err := ParseParams(v); err != nil {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+}
+
+func TestCursorForgeries(t *testing.T) {
+	for _, score := range []string{"NaN", "-Inf", "+Inf", "nan", "1e400"} {
+		c := encodeCursor(cursor{Sort: index.SortRelevance, Key: []string{score, "a"}})
+		if _, err := decodeCursor(c); !IsBadRequest(err) {
+			t.Errorf("cursor with score %s accepted", score)
+		}
+	}
+	// 200 tied ids of 3 KB: the cursor this API hands out stays under the
+	// cap (oldest ids dropped), and a forged one over it is refused.
+	key := []string{"1.5"}
+	for i := range 200 {
+		key = append(key, strings.Repeat(string(rune('a'+i%26)), 3000))
+	}
+	enc := encodeCursor(cursor{Sort: index.SortRelevance, Key: key})
+	if len(enc) > MaxCursorBytes {
+		t.Errorf("encoded cursor of %d bytes, over %d", len(enc), MaxCursorBytes)
+	}
+	if c, err := decodeCursor(enc); err != nil || c.Key[len(c.Key)-1] != key[len(key)-1] {
+		t.Errorf("trimmed cursor: %v (must keep the latest id)", err)
+	}
+	b, _ := json.Marshal(cursor{Sort: index.SortRelevance, Key: key})
+	if _, err := decodeCursor(base64.RawURLEncoding.EncodeToString(b)); !IsBadRequest(err) {
+		t.Errorf("an %d-byte cursor was accepted", base64.RawURLEncoding.EncodedLen(len(b)))
+	}
 }

@@ -420,11 +420,13 @@ func (p *parser) unary() (index.Query, string, error) {
 		return q, "", nil
 	case tClose:
 		return nil, "", &SyntaxError{Col: t.col, Msg: "unmatched )"}
-	case tPhrase:
-		p.clauses++
+	}
+	// A phrase or a hyphen chain costs the engine a clause per word, so
+	// its words count against the limit one by one.
+	p.clauses += max(1, wordCount(t.text))
+	if t.kind == tPhrase {
 		return index.Phrase{Field: t.field, Text: t.text}, "", nil
 	}
-	p.clauses++
 	text := t.text
 	if strings.HasSuffix(text, "*") {
 		stem := strings.TrimRight(text, "*")
@@ -481,4 +483,17 @@ func isSimpleWord(s string) bool {
 		}
 	}
 	return true
+}
+
+// wordCount counts the runs of letters and digits in s.
+func wordCount(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
 }

@@ -144,6 +144,15 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{"", "quy che dan chu", `"dân chủ" -x OR (a b)`, "title:x*", "((", `"`, "-", "a OR OR b", "site:"} {
 		f.Add(s)
 	}
+	// What a hostile client sends: a long word, 64 OR-ed prefixes, and a
+	// 240-word phrase.
+	f.Add("zqone" + strings.Repeat("y", 990))
+	var ors []string
+	for i := range 64 {
+		ors = append(ors, string(rune('a'+i%26))+string(rune('a'+i/26))+"*")
+	}
+	f.Add(strings.Join(ors, " OR "))
+	f.Add(`"` + strings.TrimSpace(strings.Repeat("ab ", 240)) + `"`)
 	f.Fuzz(func(t *testing.T, s string) {
 		q, err := Parse(s)
 		if err != nil {
@@ -157,4 +166,21 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) returned nil without error", s)
 		}
 	})
+}
+
+func TestWordLimitCountsPhrasesAndChains(t *testing.T) {
+	words := strings.TrimSpace(strings.Repeat("ab ", 240))
+	for _, q := range []string{
+		`"` + words + `"`,
+		`title:"` + words + `"`,
+		strings.ReplaceAll(strings.TrimSpace(strings.Repeat("ab ", 70)), " ", "-"),
+		`"` + strings.TrimSpace(strings.Repeat("ab ", 40)) + `" ` + strings.TrimSpace(strings.Repeat("cd ", 30)),
+	} {
+		if _, err := Parse(q); err == nil || !strings.Contains(err.Error(), "more than 64 words") {
+			t.Errorf("Parse(%.50q…) = %v, want the 64-word limit", q, err)
+		}
+	}
+	if _, err := Parse(`"` + strings.TrimSpace(strings.Repeat("ab ", 60)) + `" Covid-19`); err != nil {
+		t.Errorf("62 words: %v", err)
+	}
 }

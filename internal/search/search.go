@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/tracuu/tracuu/index"
@@ -79,6 +81,9 @@ func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
 	}
 	res, err := s.Backend.Search(ctx, req)
 	if err != nil {
+		if errors.Is(err, index.ErrBadCursor) {
+			return Response{}, &ParamError{Param: "after", Msg: "not a cursor from this API (pass the \"next\" value of the previous answer)"}
+		}
 		if errors.Is(err, index.ErrBadRequest) {
 			return Response{}, &ParamError{Param: "q", Msg: err.Error()}
 		}
@@ -124,19 +129,42 @@ type cursor struct {
 	Key  []string   `json:"k"`
 }
 
+// MaxCursorBytes bounds a cursor as clients send it back. A relevance
+// cursor carries the ids of the hits tied at its score; when long ids
+// would make it larger, the ids shown earliest are dropped first (the same
+// trade as the bound on the number of tied ids).
+const MaxCursorBytes = 16 << 10
+
 func encodeCursor(c cursor) string {
-	b, _ := json.Marshal(c) // cannot fail: an int and strings
-	return base64.RawURLEncoding.EncodeToString(b)
+	for {
+		b, _ := json.Marshal(c) // cannot fail: an int and strings
+		if base64.RawURLEncoding.EncodedLen(len(b)) <= MaxCursorBytes || len(c.Key) <= 2 {
+			return base64.RawURLEncoding.EncodeToString(b)
+		}
+		c.Key = append(c.Key[:1:1], c.Key[2:]...)
+	}
 }
 
 func decodeCursor(s string) (cursor, error) {
 	var c cursor
+	bad := &ParamError{Param: "after", Msg: "not a cursor from this API (pass the \"next\" value of the previous answer)"}
+	if len(s) > MaxCursorBytes {
+		return c, bad
+	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
 	if err != nil || len(c.Key) == 0 || len(c.Key) > index.MaxCursorKey || c.Sort < index.SortRelevance || c.Sort > index.SortOldest {
-		return c, &ParamError{Param: "after", Msg: "not a cursor from this API (pass the \"next\" value of the previous answer)"}
+		return c, bad
+	}
+	if c.Sort == index.SortRelevance {
+		// A score is a finite number; NaN compares false with everything
+		// and would page nowhere.
+		f, err := strconv.ParseFloat(c.Key[0], 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return c, bad
+		}
 	}
 	return c, nil
 }

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +36,35 @@ type Admin struct {
 // maxAdminBody bounds admin request bodies: they hold a few paths.
 const maxAdminBody = 64 << 10
 
+// Bounds of the admin API. Jobs run one at a time, so a queue longer than
+// a few is a client looping, answered 429; finished jobs are kept for the
+// job list up to a number, oldest dropped first.
+const (
+	maxQueuedJobs = 4
+	maxJobHistory = 100
+)
+
+// MinTokenLen is the shortest admin token serve accepts: a token short
+// enough to guess is no protection.
+const MinTokenLen = 16
+
+// CheckToken refuses an admin token too short to be a secret (an empty
+// one disables the admin API and is fine).
+func CheckToken(tok string) error {
+	if tok != "" && len(tok) < MinTokenLen {
+		return fmt.Errorf("the admin token must be at least %d characters (it is %d); generate one with `openssl rand -hex 24`", MinTokenLen, len(tok))
+	}
+	return nil
+}
+
+// Failed admin authentications a client may make in authWindow before
+// its admin requests are refused with 429 for the rest of the window:
+// enough for typos, far too few to guess a token.
+const (
+	maxAuthFailures = 10
+	authWindow      = time.Minute
+)
+
 // Job is an import or a rebuild run by the server.
 type Job struct {
 	ID       string              `json:"id"`
@@ -44,6 +75,7 @@ type Job struct {
 	Ended    *time.Time          `json:"ended,omitempty"`
 	Progress importer.Progress   `json:"progress"`
 	Summary  *importer.Summary   `json:"summary,omitempty"`
+	Report   string              `json:"report,omitempty"` // the per-page report of an import
 	Reindex  *index.ReindexStats `json:"reindex,omitempty"`
 	Error    string              `json:"error,omitempty"`
 }
@@ -53,18 +85,73 @@ type admin struct {
 	log     *slog.Logger
 	changed func() // the index changed: cached answers are stale
 
-	mu     sync.Mutex
-	jobs   map[string]*Job
-	nextID int
-	run    sync.Mutex // one job at a time: imports and rebuilds must not interleave
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	mu       sync.Mutex
+	jobs     map[string]*Job
+	nextID   int
+	queued   int                     // jobs started and not yet finished
+	failures map[string]*authFailure // by client address
+	run      sync.Mutex              // one job at a time: imports and rebuilds must not interleave
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
 }
 
 func newAdmin(cfg Admin, log *slog.Logger, changed func()) *admin {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &admin{cfg: cfg, log: log, changed: changed, jobs: map[string]*Job{}, ctx: ctx, cancel: cancel}
+	return &admin{cfg: cfg, log: log, changed: changed, jobs: map[string]*Job{}, failures: map[string]*authFailure{}, ctx: ctx, cancel: cancel}
+}
+
+type authFailure struct {
+	n     int
+	since time.Time
+}
+
+// throttled reports whether client has used up its failed attempts.
+func (a *admin) throttled(client string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f := a.failures[client]
+	return f != nil && now.Sub(f.since) < authWindow && f.n >= maxAuthFailures
+}
+
+// maxFailureClients bounds the table of failed logins.
+const maxFailureClients = 10000
+
+// failed counts a failed authentication of client. When the table is full
+// it drops expired entries, and all of them if none has expired: its
+// memory stays bounded whatever the number of addresses a client has.
+func (a *admin) failed(client string, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.failures) >= maxFailureClients {
+		for k, f := range a.failures {
+			if now.Sub(f.since) >= authWindow {
+				delete(a.failures, k)
+			}
+		}
+		if len(a.failures) >= maxFailureClients {
+			clear(a.failures)
+		}
+	}
+	f := a.failures[client]
+	if f == nil || now.Sub(f.since) >= authWindow {
+		f = &authFailure{since: now}
+		a.failures[client] = f
+	}
+	f.n++
+}
+
+// clientAddr is the address a request came from, without the port; for
+// IPv6 its /64 network, which one client usually holds whole.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+	return host
 }
 
 // auth lets a request through only with the configured bearer token. The
@@ -77,9 +164,16 @@ func (a *admin) auth(next http.Handler) http.Handler {
 			writeError(w, http.StatusForbidden, "admin_disabled", "the admin API is disabled: start serve with TRACUU_ADMIN_TOKEN set")
 			return
 		}
+		client, now := clientAddr(r), time.Now()
+		if a.throttled(client, now) {
+			w.Header().Set("Retry-After", strconv.Itoa(int(authWindow.Seconds())))
+			writeError(w, http.StatusTooManyRequests, "rate_limited", "too many failed admin logins from this address; try again in a minute")
+			return
+		}
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
 		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			a.failed(client, now)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="tracuu admin"`)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "a valid bearer token is required")
 			return
@@ -121,14 +215,25 @@ func (a *admin) startImport(w http.ResponseWriter, r *http.Request) {
 	for i, s := range srcs {
 		p, err := a.allowed(s)
 		if err != nil {
-			writeError(w, http.StatusForbidden, "forbidden_source", err.Error())
+			// The reason (a missing file, a link out) stays in the log:
+			// the answer must not tell what exists outside the roots.
+			a.log.Warn("admin import refused", "source", s, "err", err)
+			msg := "source " + s + " is not a readable path under the import roots"
+			if len(a.cfg.Roots) == 0 {
+				msg = "no import roots are configured (TRACUU_IMPORT_ROOTS)"
+			}
+			writeError(w, http.StatusForbidden, "forbidden_source", msg)
 			return
 		}
 		srcs[i] = p
 	}
-	job := a.start("import", srcs, func(ctx context.Context, job *Job) error {
+	job, ok := a.start("import", srcs, func(ctx context.Context, job *Job) error {
 		return a.runImport(ctx, job, srcs, req.Force)
 	})
+	if !ok {
+		queueFull(w)
+		return
+	}
 	w.Header().Set("Location", "/api/admin/imports/"+job.ID)
 	writeJSON(w, http.StatusAccepted, job)
 }
@@ -159,19 +264,35 @@ func (a *admin) allowed(p string) (string, error) {
 	return "", fmt.Errorf("source %s is outside the import roots", p)
 }
 
+func queueFull(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "10")
+	writeError(w, http.StatusTooManyRequests, "queue_full",
+		fmt.Sprintf("%d admin jobs are already waiting; try again when one has finished (GET /api/admin/imports)", maxQueuedJobs))
+}
+
 func (a *admin) startReindex(w http.ResponseWriter, r *http.Request) {
-	job := a.start("reindex", nil, a.runReindex)
+	job, ok := a.start("reindex", nil, a.runReindex)
+	if !ok {
+		queueFull(w)
+		return
+	}
 	w.Header().Set("Location", "/api/admin/imports/"+job.ID)
 	writeJSON(w, http.StatusAccepted, job)
 }
 
 // start registers a job and runs it in the background, after any job
-// already running.
-func (a *admin) start(kind string, srcs []string, fn func(context.Context, *Job) error) Job {
+// already running; ok is false when the queue is full.
+func (a *admin) start(kind string, srcs []string, fn func(context.Context, *Job) error) (_ Job, ok bool) {
 	a.mu.Lock()
+	if a.queued >= maxQueuedJobs+1 { // the running job and the queue
+		a.mu.Unlock()
+		return Job{}, false
+	}
+	a.queued++
 	a.nextID++
 	job := &Job{ID: strconv.Itoa(a.nextID), Kind: kind, Sources: srcs, Status: "queued", Started: time.Now()}
 	a.jobs[job.ID] = job
+	a.prune()
 	snapshot := *job
 	a.mu.Unlock()
 	a.wg.Add(1)
@@ -185,6 +306,7 @@ func (a *admin) start(kind string, srcs []string, fn func(context.Context, *Job)
 		err := fn(a.ctx, job)
 		a.mu.Lock()
 		defer a.mu.Unlock()
+		a.queued--
 		now := time.Now()
 		job.Ended = &now
 		switch {
@@ -198,7 +320,37 @@ func (a *admin) start(kind string, srcs []string, fn func(context.Context, *Job)
 		}
 		a.changed()
 	}()
-	return snapshot
+	return snapshot, true
+}
+
+// prune drops the oldest finished jobs beyond the history kept; a.mu is
+// held.
+func (a *admin) prune() {
+	if len(a.jobs) <= maxJobHistory {
+		return
+	}
+	for _, j := range a.sortedJobs() {
+		if len(a.jobs) <= maxJobHistory {
+			return
+		}
+		if j.Ended != nil {
+			delete(a.jobs, j.ID)
+		}
+	}
+}
+
+// sortedJobs returns the jobs oldest first; a.mu is held.
+func (a *admin) sortedJobs() []*Job {
+	out := make([]*Job, 0, len(a.jobs))
+	for _, j := range a.jobs {
+		out = append(out, j)
+	}
+	sort.Slice(out, func(i, k int) bool {
+		x, _ := strconv.Atoi(out[i].ID)
+		y, _ := strconv.Atoi(out[k].ID)
+		return x < y
+	})
+	return out
 }
 
 func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bool) error {
@@ -208,8 +360,16 @@ func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bo
 		return err
 	}
 	defer st.Close()
+	// The per-page report goes where the command line's does, beside the
+	// versions of the index.
+	reportPath := filepath.Join(filepath.Dir(b.Dir()), ReportFile)
+	report, err := os.Create(reportPath)
+	if err != nil {
+		return fmt.Errorf("import report: %w", err)
+	}
+	defer report.Close()
 	sum, err := importer.Run(ctx, a.cfg.Live, srcs, importer.Options{
-		State: st, Force: force, Log: a.log, Source: source.Options{Roots: a.cfg.Roots},
+		State: st, Force: force, Log: a.log, Source: source.Options{Roots: a.cfg.Roots}, Report: report,
 		Progress: func(p importer.Progress) {
 			a.mu.Lock()
 			job.Progress = p
@@ -219,9 +379,16 @@ func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bo
 	})
 	a.mu.Lock()
 	job.Summary = &sum
+	job.Report = reportPath
 	a.mu.Unlock()
+	if cerr := report.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("import report: %w", cerr)
+	}
 	return err
 }
+
+// ReportFile is the per-page import report in the index directory.
+const ReportFile = "last-import-report.jsonl"
 
 func (a *admin) runReindex(ctx context.Context, job *Job) error {
 	next, st, err := index.Rebuild(ctx, a.cfg.Live.Current(), func(n int) {
@@ -266,10 +433,8 @@ func (a *admin) get(w http.ResponseWriter, r *http.Request) {
 func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 	a.mu.Lock()
 	out := make([]Job, 0, len(a.jobs))
-	for i := 1; i <= a.nextID; i++ {
-		if j, ok := a.jobs[strconv.Itoa(i)]; ok {
-			out = append(out, *j)
-		}
+	for _, j := range a.sortedJobs() {
+		out = append(out, *j)
 	}
 	a.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})

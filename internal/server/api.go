@@ -4,15 +4,19 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/tracuu/tracuu/internal/search"
 )
 
 func (h *handlers) suggest(w http.ResponseWriter, r *http.Request) {
-	v := r.URL.Query()
+	v, err := queryParams(r, []string{"q", "size"})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	size, err := sizeParam(v, 8, search.MaxSuggest)
 	if err != nil {
 		h.fail(w, r, err)
@@ -27,8 +31,13 @@ func (h *handlers) suggest(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) related(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
-	size, err := sizeParam(r.URL.Query(), 5, 50)
+	id := articleID(r)
+	v, err := queryParams(r, []string{"size"})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	size, err := sizeParam(v, 5, 50)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -40,7 +49,11 @@ func (h *handlers) related(w http.ResponseWriter, r *http.Request) {
 // export streams every match. Its parameters are those of a search plus
 // format; paging parameters do not apply and are refused.
 func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
-	v := r.URL.Query()
+	v, err := search.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	format := v.Get("format")
 	if format == "" {
 		format = search.FormatJSONL
@@ -67,14 +80,47 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
 	if format == search.FormatCSV {
 		ctype = "text/csv; charset=utf-8"
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", `attachment; filename="tracuu-export.`+format+`"`)
-	w.WriteHeader(http.StatusOK)
-	n, err := h.svc.Export(r.Context(), p, format, w)
-	if err != nil {
+	ew := &exportWriter{w: w, rc: http.NewResponseController(w), ctype: ctype, format: format}
+	n, err := h.svc.Export(r.Context(), p, format, ew)
+	switch {
+	case err != nil && !ew.started:
+		// Nothing went out yet: the client gets the error as a status.
+		h.fail(w, r, err)
+	case err != nil:
 		// The status line is gone; the truncated file and the log say it.
 		h.log.Error("export failed", "query", p.Q, "rows", n, "request_id", middleware.GetReqID(r.Context()), "err", err)
+	case !ew.started:
+		ew.start() // no rows and nothing buffered: an empty file
 	}
+}
+
+// exportWriteTimeout is how long one write of an export may wait for the
+// client to read: a client that stops reading is dropped, not held.
+var exportWriteTimeout = 30 * time.Second
+
+// exportWriter sends the 200 and the headers with the first bytes of the
+// export, so that a failure before them can still be an error status,
+// and gives each write its own deadline.
+type exportWriter struct {
+	w             http.ResponseWriter
+	rc            *http.ResponseController
+	ctype, format string
+	started       bool
+}
+
+func (e *exportWriter) start() {
+	e.started = true
+	e.w.Header().Set("Content-Type", e.ctype)
+	e.w.Header().Set("Content-Disposition", `attachment; filename="tracuu-export.`+e.format+`"`)
+	e.w.WriteHeader(http.StatusOK)
+}
+
+func (e *exportWriter) Write(p []byte) (int, error) {
+	if !e.started {
+		e.start()
+	}
+	_ = e.rc.SetWriteDeadline(time.Now().Add(exportWriteTimeout)) // unsupported only under test recorders
+	return e.w.Write(p)
 }
 
 func sizeParam(v url.Values, def, max int) (int, error) {

@@ -9,13 +9,17 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
+	"golang.org/x/net/netutil"
 
 	"github.com/tracuu/tracuu/internal/search"
 )
@@ -66,11 +70,12 @@ func New(svc *search.Service, cfg Config) *Server {
 	r.Use(accessLog(cfg.Log))
 	r.Use(m.middleware)
 	r.Use(recoverJSON(cfg.Log))
+	r.Use(securityHeaders)
+	// HEAD answers like GET without a body (net/http drops the body).
+	r.Use(middleware.GetHead)
 	r.Use(middleware.Compress(5, "application/json", "application/x-ndjson", "text/csv", "text/html", "text/css",
 		"text/javascript", "application/javascript"))
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", "no such route: "+r.URL.Path)
-	})
+	r.NotFound(notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
 	})
@@ -109,7 +114,8 @@ func New(svc *search.Service, cfg Config) *Server {
 		r.Get("/export", h.export)
 	})
 	if cfg.Web != nil {
-		r.Handle("/*", http.FileServerFS(cfg.Web))
+		// GET (and HEAD) only: TRACE or PUT on the page is a 405, not the page.
+		r.Get("/*", serveWeb(cfg.Web))
 	}
 	return &Server{Handler: r, admin: adm}
 }
@@ -120,7 +126,12 @@ type handlers struct {
 }
 
 func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
-	p, err := search.ParseParams(r.URL.Query())
+	v, err := search.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, err := search.ParseParams(v)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -134,9 +145,87 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) article(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
+	if _, err := queryParams(r, nil); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	id := articleID(r)
 	a, ok, err := h.svc.Get(r.Context(), id)
 	h.replyArticle(w, r, id, a, ok, err)
+}
+
+// articleID is the {id} of the route, decoded. chi matches the escaped
+// path when it differs from the decoded one, so an id holding "/" (sent
+// as %2F) reaches the handler still escaped.
+func articleID(r *http.Request) string {
+	id := chi.URLParam(r, "id")
+	if r.URL.RawPath == "" {
+		return id
+	}
+	if dec, err := url.PathUnescape(id); err == nil {
+		return dec
+	}
+	return id
+}
+
+// queryParams reads the raw query string strictly and refuses parameters
+// other than allowed.
+func queryParams(r *http.Request, allowed []string) (url.Values, error) {
+	v, err := search.ParseQuery(r.URL.RawQuery)
+	if err == nil {
+		err = search.CheckKnown(v, allowed...)
+	}
+	return v, err
+}
+
+// notFound answers every unknown path, in or out of /api, as JSON.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "not_found", "no such route: "+r.URL.Path)
+}
+
+// serveWeb serves the embedded page; a path it does not hold is the JSON
+// 404 of the API rather than the file server's plain text.
+func serveWeb(fsys fs.FS) http.HandlerFunc {
+	files := http.FileServerFS(fsys)
+	return func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if name == "" {
+			name = "."
+		}
+		if _, err := fs.Stat(fsys, name); err != nil {
+			notFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}
+}
+
+// Content security policies: the page loads its own script, style and
+// API answers only, and no other site may frame it (clickjacking); API
+// answers are data and may load nothing.
+const (
+	pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+		"font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	dataCSP = "default-src 'none'; frame-ancestors 'none'"
+)
+
+// securityHeaders sets the headers every answer carries: no content-type
+// sniffing, no full URLs (which hold the query) sent to other sites, and
+// a CSP: the page's own, or none-at-all for data. widget.js is a script
+// other sites load; the CSP of a script response does not bind them.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/metrics" || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			h.Set("Content-Security-Policy", dataCSP)
+		} else {
+			h.Set("Content-Security-Policy", pageCSP)
+			h.Set("X-Frame-Options", "DENY")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // replyArticle answers a request about the article id: v, the error, or
@@ -231,7 +320,7 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			start := time.Now()
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			next.ServeHTTP(ww, r)
-			log.Info("request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
+			log.Info("request", "method", knownMethod(r.Method), "path", truncate(r.URL.Path, 512), "status", ww.Status(),
 				"bytes", ww.BytesWritten(), "ms", time.Since(start).Milliseconds(),
 				"request_id", middleware.GetReqID(r.Context()))
 		})
@@ -258,4 +347,36 @@ func cors(origins []string) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// Limits bound what one client connection may hold: a request whose
+// headers or body stall, an answer nobody reads, idle keep-alives, and the
+// number of connections served at once (more wait to be accepted).
+type Limits struct {
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration // the whole request, body included
+	WriteTimeout      time.Duration // the whole answer; an export extends it write by write
+	IdleTimeout       time.Duration
+	MaxConns          int
+}
+
+// DefaultLimits are serve's: a request's deadline is 10 s, so half a
+// minute to read one and a minute to write its answer are generous.
+var DefaultLimits = Limits{
+	ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxConns: 1024,
+}
+
+// Serve serves h on ln within the limits l until srv is shut down.
+func Serve(ln net.Listener, h http.Handler, l Limits) (*http.Server, <-chan error) {
+	srv := &http.Server{
+		Handler: h, ReadHeaderTimeout: l.ReadHeaderTimeout, ReadTimeout: l.ReadTimeout,
+		WriteTimeout: l.WriteTimeout, IdleTimeout: l.IdleTimeout,
+	}
+	if l.MaxConns > 0 {
+		ln = netutil.LimitListener(ln, l.MaxConns)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	return srv, done
 }

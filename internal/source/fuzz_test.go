@@ -8,6 +8,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -55,6 +56,7 @@ func FuzzJSONL(f *testing.F) {
 	f.Add([]byte(`{"id":"a","title":"Tin","body":"Nội dung"}` + "\n" + `not json` + "\n"))
 	f.Add([]byte(`{"title":"x","published":"2020-99-99"}`))
 	f.Add([]byte("\xef\xbb\xbf{\"body\":\"\xff\xfe\"}\r\n\n"))
+	f.Add([]byte(`{"title":"zqone ` + strings.Repeat("y", 20000) + `","body":"th` + strings.Repeat("x", 5000) + `"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzWalk(t, "x.jsonl", data)
 		fuzzWalk(t, "x.jsonl.gz", gz(data))
