@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -68,7 +69,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
 		ctype = "text/csv; charset=utf-8"
 	}
 	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", `attachment; filename="tracuu-export.`+format+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+search.ExportFilename(p.Q, format, time.Now())+`"`)
 	w.WriteHeader(http.StatusOK)
 	n, err := h.svc.Export(r.Context(), p, format, w)
 	if err != nil {
