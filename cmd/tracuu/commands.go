@@ -24,17 +24,18 @@ import (
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/server"
+	"github.com/tracuu/tracuu/internal/source"
 	"github.com/tracuu/tracuu/web"
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("import", stderr)
 	dir := indexFlag(fl)
-	workers := fl.Int("workers", 0, "extract workers (default: number of CPUs)")
+	workers := fl.Int("workers", 0, "`N` extract workers (default: number of CPUs)")
 	asJSON := fl.Bool("json", false, "print the summary as JSON")
-	batch := fl.Int("batch", 0, "articles per index write (default 2000)")
+	batch := fl.Int("batch", 0, "`N` articles per index write (default 2000)")
 	force := fl.Bool("force", false, "re-extract and rewrite pages even when unchanged since the last import")
-	reportPath := fl.String("report", "", "write skipped and failed pages as JSONL to this file (default: DIR/last-import-report.jsonl)")
+	reportPath := fl.String("report", "", "write skipped and failed pages as JSONL to `FILE` (default: DIR/last-import-report.jsonl)")
 	srcs, err := parse(fl, args)
 	if err != nil {
 		return err
@@ -104,15 +105,21 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("serve", stderr)
 	dir := indexFlag(fl)
-	addr := fl.String("addr", envOr("TRACUU_ADDR", ":8080"), "listen address ($TRACUU_ADDR)")
-	origins := fl.String("cors-origins", os.Getenv("TRACUU_CORS_ORIGINS"), "comma-separated origins allowed to call the public API; empty allows any ($TRACUU_CORS_ORIGINS)")
-	roots := fl.String("import-roots", os.Getenv("TRACUU_IMPORT_ROOTS"), "folders the admin API may import from, separated by "+string(filepath.ListSeparator)+" ($TRACUU_IMPORT_ROOTS)")
-	tokenFile := fl.String("admin-token-file", "", "read the admin token from this file instead of $TRACUU_ADMIN_TOKEN")
-	rate := fl.Int("rate-limit", -1, "public API requests per minute per client address; 0 = off (default: off on loopback, 1200 otherwise)")
+	addr := fl.String("addr", envOr("TRACUU_ADDR", ":8080"), "listen `ADDRESS` ($TRACUU_ADDR)")
+	origins := fl.String("cors-origins", os.Getenv("TRACUU_CORS_ORIGINS"), "`LIST` of comma-separated origins allowed to call the public API; empty allows any ($TRACUU_CORS_ORIGINS)")
+	roots := fl.String("import-roots", os.Getenv("TRACUU_IMPORT_ROOTS"), "`LIST` of folders the admin API may import from, separated by "+string(filepath.ListSeparator)+" ($TRACUU_IMPORT_ROOTS)")
+	tokenFile := fl.String("admin-token-file", "", "read the admin token from `FILE` instead of $TRACUU_ADMIN_TOKEN")
+	create := fl.Bool("create", false, "create an empty index when --index names none (the admin API can then import into it)")
+	rate := fl.Int("rate-limit", -1, "`N` public API requests per minute per client address; 0 = off (default: off on loopback, 1200 otherwise)")
 	if rest, err := parse(fl, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
+	}
+	// A mistyped --index would otherwise serve a new, empty index without
+	// a word: refuse unless an empty one is what was asked for.
+	if !*create && !hasIndex(*dir) {
+		return fmt.Errorf("no index at %s: import into it first (tracuu import --index %s SOURCE...), check the path, or pass --create to serve a new empty index", *dir, *dir)
 	}
 	token := os.Getenv("TRACUU_ADMIN_TOKEN")
 	if *tokenFile != "" {
@@ -197,6 +204,13 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
+// hasIndex reports whether dir holds anything, as an index directory does
+// after its first open.
+func hasIndex(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) > 0
+}
+
 // browseURL is the address a person can open for a listener.
 func browseURL(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
@@ -224,15 +238,15 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fl := newFlags("search", stderr)
 	dir := indexFlag(fl)
 	asJSON := fl.Bool("json", false, "print the API's JSON answer")
-	size := fl.Int("size", search.DefaultSize, "results to show (1–100)")
-	page := fl.Int("page", 1, "page of results")
-	sortBy := fl.String("sort", "", "relevance, newest or oldest")
-	from := fl.String("from", "", "published on or after (YYYY, YYYY-MM, YYYY-MM-DD)")
-	to := fl.String("to", "", "published on or before (YYYY, YYYY-MM, YYYY-MM-DD)")
+	size := fl.Int("size", search.DefaultSize, "`N` results to show (1–100)")
+	page := fl.Int("page", 1, "page `N` of the results")
+	sortBy := fl.String("sort", "", "`ORDER`: relevance, newest or oldest")
+	from := fl.String("from", "", "published on or after `DATE` (YYYY, YYYY-MM, YYYY-MM-DD)")
+	to := fl.String("to", "", "published on or before `DATE` (YYYY, YYYY-MM, YYYY-MM-DD)")
 	var sites, sections, authors listFlag
-	fl.Var(&sites, "site", "only this site (repeatable)")
-	fl.Var(&sections, "section", "only this section (repeatable)")
-	fl.Var(&authors, "author", "only this author (repeatable)")
+	fl.Var(&sites, "site", "only this `SITE` (repeatable)")
+	fl.Var(&sections, "section", "only this `SECTION` (repeatable)")
+	fl.Var(&authors, "author", "only this `AUTHOR` (repeatable)")
 	words, err := parse(fl, args)
 	if err != nil {
 		return err
@@ -366,22 +380,68 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		out := extractFile(name)
-		if out.Error != "" {
-			failed++
+		outs := extractJSONL(ctx, name)
+		if outs == nil {
+			outs = []extracted{extractFile(name)}
 		}
-		if *asJSON {
-			if err := enc.Encode(out); err != nil {
-				return err
+		for _, out := range outs {
+			if out.Error != "" {
+				failed++
 			}
-			continue
+			if *asJSON {
+				if err := enc.Encode(out); err != nil {
+					return err
+				}
+				continue
+			}
+			printExtracted(stdout, out)
 		}
-		printExtracted(stdout, out)
 	}
-	if failed == len(files) {
+	if failed > 0 && failed >= len(files) {
 		return fmt.Errorf("no file could be extracted")
 	}
 	return nil
+}
+
+// isJSONL reports a file of pre-extracted articles, one JSON object a line.
+func isJSONL(name string) bool {
+	n := strings.ToLower(strings.TrimSuffix(name, ".gz"))
+	return strings.HasSuffix(n, ".jsonl") || strings.HasSuffix(n, ".ndjson")
+}
+
+// extractJSONL shows the articles of a JSONL file as the import reads
+// them, one per line; nil when name is not JSONL.
+func extractJSONL(ctx context.Context, name string) []extracted {
+	if !isJSONL(name) {
+		return nil
+	}
+	var outs []extracted
+	err := source.Walk(ctx, name, source.Options{}, func(it source.Item) error {
+		out := extracted{File: it.Name, Kind: string(extract.KindArticle), articleJSON: &articleJSON{}}
+		switch {
+		case it.Err != nil:
+			out.Kind, out.Error = "error", it.Err.Error()
+		case it.Article != nil:
+			a := it.Article
+			*out.articleJSON = articleJSON{ID: a.ID, URL: a.URL, Title: a.Title, Lead: a.Lead, Body: a.Body, Author: a.Author,
+				Section: a.Section, Site: a.Site, Lang: a.Lang, Keywords: a.Keywords}
+			if !a.Published.IsZero() {
+				out.Published = &a.Published
+			}
+			if !a.Updated.IsZero() {
+				out.Updated = &a.Updated
+			}
+		}
+		outs = append(outs, out)
+		return nil
+	})
+	if err != nil {
+		outs = append(outs, extracted{File: name, Kind: "error", Error: err.Error(), articleJSON: &articleJSON{}})
+	}
+	if len(outs) == 0 {
+		outs = append(outs, extracted{File: name, Kind: "error", Error: "no lines", articleJSON: &articleJSON{}})
+	}
+	return outs
 }
 
 func extractFile(name string) extracted {
@@ -415,7 +475,11 @@ func printExtracted(w io.Writer, e extracted) {
 		fmt.Fprintf(w, "error:     %s\n\n", e.Error)
 		return
 	}
-	fmt.Fprintf(w, "kind:      %s %s\n", e.Kind, e.Reason)
+	if e.Reason != "" {
+		fmt.Fprintf(w, "kind:      %s (%s)\n", e.Kind, e.Reason)
+	} else {
+		fmt.Fprintf(w, "kind:      %s\n", e.Kind)
+	}
 	for _, f := range [][2]string{{"charset", e.Charset}, {"url", e.URL}, {"site", e.Site}, {"section", e.Section},
 		{"title", e.Title}, {"author", e.Author}, {"lang", e.Lang}} {
 		if f[1] != "" {
@@ -428,7 +492,13 @@ func printExtracted(w io.Writer, e extracted) {
 	if e.Lead != "" {
 		fmt.Fprintf(w, "lead:      %s\n", e.Lead)
 	}
-	fmt.Fprintf(w, "body:      %d paragraphs, %d characters\n\n%s\n\n", strings.Count(e.Body, "\n\n")+1, len([]rune(e.Body)), e.Body)
+	paras := 0
+	for _, p := range strings.Split(e.Body, "\n") {
+		if strings.TrimSpace(p) != "" {
+			paras++
+		}
+	}
+	fmt.Fprintf(w, "body:      %d paragraphs, %d characters\n\n%s\n\n", paras, len([]rune(e.Body)), e.Body)
 }
 
 func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {

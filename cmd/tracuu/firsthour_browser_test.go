@@ -19,10 +19,10 @@ func firstHour(t *testing.T, b *browser, base string) {
 		b.t = t
 		b.open("/?q=dan+chu")
 		b.wait("5 results", `document.querySelectorAll("#hits > li").length === 5`)
-		// No snippet says the same 40 characters twice.
+		// No snippet says the same 30 characters twice.
 		rep := evalJS[string](b, `[...document.querySelectorAll("#hits .snip")].map(p => {
 			const s = p.textContent.replace(/\s+/g, " ");
-			for (let i = 0; i + 40 <= s.length; i += 5) if (s.indexOf(s.slice(i, i + 40), i + 1) >= 0) return s;
+			for (let i = 0; i + 30 <= s.length; i++) if (s.indexOf(s.slice(i, i + 30), i + 1) >= 0) return s;
 			return "";
 		}).filter(Boolean).join("\n")`)
 		if rep != "" {
