@@ -153,6 +153,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 	st, _ := live.Stats(ctx)
 	fmt.Fprintf(stdout, "tracuu: serving %d articles from %s at %s\n", st.Articles, *dir, browseURL(ln.Addr()))
+	// search and stats cannot open an index the server holds: this file
+	// tells them where to ask instead.
+	addrFile := filepath.Join(*dir, serveAddrFile)
+	if err := os.WriteFile(addrFile, []byte(localURL(ln.Addr())+"\n"), 0o644); err != nil {
+		log.Warn("cannot note the server's address for search and stats", "err", err)
+	}
+	defer os.Remove(addrFile)
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -202,6 +209,75 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "rebuilt %d articles into %s in %.1fs\n", st.Articles, st.To, st.Seconds)
 	return nil
+}
+
+// serveAddrFile, in the index directory, holds the address of the server
+// that has the index open.
+const serveAddrFile = "serve.addr"
+
+// localURL is the address this machine reaches a listener at.
+func localURL(a net.Addr) string {
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		return "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
+	return strings.TrimSuffix(browseURL(a), "/")
+}
+
+// runningServer returns the base URL of a `tracuu serve` that holds the
+// index at dir and answers, or "".
+func runningServer(ctx context.Context, dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, serveAddrFile))
+	if err != nil {
+		return ""
+	}
+	base := strings.TrimSpace(string(b))
+	if _, err := url.Parse(base); err != nil || !strings.HasPrefix(base, "http://") {
+		return ""
+	}
+	var ready map[string]string
+	if err := getJSON(ctx, base+"/readyz", &ready); err != nil {
+		return ""
+	}
+	return base
+}
+
+// getJSON decodes the JSON answer of a GET; an error answer becomes an
+// error with the server's message.
+func getJSON(ctx context.Context, u string, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e server.ErrorBody
+		json.NewDecoder(resp.Body).Decode(&e)
+		if resp.StatusCode == http.StatusBadRequest {
+			return usageError{e.Error.Message}
+		}
+		return fmt.Errorf("%s: %s %s", u, resp.Status, e.Error.Message)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// openForReading opens the index at dir read-only. When a running server
+// holds it, it returns the server's base URL instead; when something else
+// does (an import), the error says to wait or stop it.
+func openForReading(ctx context.Context, dir string) (*index.Bleve, string, error) {
+	b, err := index.Open(dir, index.Options{ReadOnly: true})
+	if err == nil {
+		return b, "", nil
+	}
+	if base := runningServer(ctx, dir); base != "" {
+		return nil, base, nil
+	}
+	return nil, "", err
 }
 
 // hasIndex reports whether dir holds anything, as an index directory does
@@ -262,12 +338,19 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	b, err := index.Open(*dir, index.Options{ReadOnly: true})
+	b, base, err := openForReading(ctx, *dir)
 	if err != nil {
 		return err
 	}
-	defer b.Close()
-	res, err := (&search.Service{Backend: b}).Search(ctx, p)
+	var res search.Response
+	if base != "" {
+		// The server holds the index: ask it.
+		v.Set("facets", "")
+		err = getJSON(ctx, base+"/api/search?"+v.Encode(), &res)
+	} else {
+		defer b.Close()
+		res, err = (&search.Service{Backend: b}).Search(ctx, p)
+	}
 	if err != nil {
 		if search.IsBadRequest(err) {
 			return usageError{err.Error()}
@@ -510,12 +593,17 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
 	}
-	b, err := index.Open(*dir, index.Options{ReadOnly: true})
+	b, base, err := openForReading(ctx, *dir)
 	if err != nil {
 		return err
 	}
-	defer b.Close()
-	st, err := b.Stats(ctx)
+	var st index.Stats
+	if base != "" {
+		err = getJSON(ctx, base+"/api/stats", &st)
+	} else {
+		defer b.Close()
+		st, err = b.Stats(ctx)
+	}
 	if err != nil {
 		return err
 	}

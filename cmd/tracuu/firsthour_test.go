@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -94,5 +96,86 @@ func TestExtractJSONL(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^kind: +\w+ \(.+\)$`).MatchString(out) {
 		t.Errorf("kind and reason run together:\n%.300s", out)
+	}
+}
+
+// The first Ctrl-C of an import says at once that it finishes the batch
+// in hand; the second stops the process now. The index still opens and
+// the same import then completes it.
+func TestImportCtrlCTwice(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "corpus.jsonl")
+	writeCorpus(t, src, 4000)
+	dir := filepath.Join(t.TempDir(), "ix")
+	cmd := exec.Command(binPath, "import", "--index", dir, "--batch", "500", src)
+	errOut := &lockedBuffer{}
+	cmd.Stderr = errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// Interrupt once the import is under way: its first version exists.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "CURRENT")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the import made no index within 30s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	for !strings.Contains(errOut.String(), "finishing the batch in hand") {
+		select {
+		case err := <-done:
+			t.Skipf("the import ended (%v) before the interrupt was handled: %q", err, errOut.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no word after the first Ctrl-C: %q", errOut.String())
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.ExitCode() != 130 && ee.ExitCode() != 1 {
+			t.Errorf("exit %d after the second Ctrl-C", ee.ExitCode())
+		}
+	case <-time.After(3 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the second Ctrl-C did not stop the import: %q", errOut.String())
+	}
+	if _, e, code := tracuu(t, "stats", "--index", dir); code != 0 {
+		t.Fatalf("the index does not open after two Ctrl-C: %s", e)
+	}
+	if _, e, code := tracuu(t, "import", "--index", dir, "--json", src); code != 0 {
+		t.Fatalf("the import does not resume: %s", e)
+	}
+	if n := len(snapshot(t, dir)); n != 4000 {
+		t.Errorf("after the resumed import the index has %d articles, want 4000", n)
+	}
+}
+
+// search and stats work while serve holds the index: they ask the server.
+func TestSearchAndStatsWhileServing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	importSample(t, dir)
+	serve(t, dir)
+	out, errOut, code := tracuu(t, "search", "--index", dir, "dan", "chu")
+	if code != 0 || !strings.HasPrefix(out, "5 results") {
+		t.Errorf("search while serving: exit %d, %q, stderr %q", code, out, errOut)
+	}
+	out, errOut, code = tracuu(t, "search", "--index", dir, "--json", "--site", "dangbokhoicoquan.vn", "dan chu")
+	if code != 0 || !strings.Contains(out, `"total":1`) {
+		t.Errorf("filtered search while serving: exit %d, %.200q, stderr %q", code, out, errOut)
+	}
+	if _, errOut, code = tracuu(t, "search", "--index", dir, `"dan chu`); code != 2 || !strings.Contains(errOut, "quote") {
+		t.Errorf("bad query while serving: exit %d, stderr %q", code, errOut)
+	}
+	out, errOut, code = tracuu(t, "stats", "--index", dir)
+	if code != 0 || !strings.Contains(out, "articles: 5") {
+		t.Errorf("stats while serving: exit %d, %q, stderr %q", code, out, errOut)
 	}
 }

@@ -36,10 +36,37 @@ var commands = []struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go interrupts(sigs, cancel, os.Args[1:], os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(code)
+}
+
+// interrupts handles Ctrl-C: the first asks the command to stop cleanly
+// (an import finishes the batch in hand, which takes seconds) and says so
+// at once; the second stops the process now. Every batch is written whole
+// or not at all, so the index still opens and the same import resumes.
+func interrupts(sigs <-chan os.Signal, cancel context.CancelFunc, args []string, stderr io.Writer) {
+	<-sigs
+	what := "stopping"
+	if len(args) > 0 {
+		switch args[0] {
+		case "import":
+			what = "finishing the batch in hand"
+		case "reindex":
+			what = "stopping the rebuild; the current index stays as it is"
+		case "serve":
+			what = "shutting down: finishing the requests and the admin job in hand"
+		}
+	}
+	fmt.Fprintf(stderr, "\ntracuu: %s… (Ctrl-C again to stop now)\n", what)
+	cancel()
+	<-sigs
+	fmt.Fprintln(stderr, "tracuu: stopped now; the index keeps what was written (run the same import again to finish)")
+	os.Exit(130)
 }
 
 // run executes one command line and returns the exit status: 0 success,
