@@ -70,10 +70,18 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	opts := importer.Options{Workers: *workers, BatchSize: *batch, Report: report, State: state, Force: *force,
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-	var bar *progress
-	if !*asJSON && isTerminal(stderr) {
-		bar = newProgress(ctx, srcs, stderr)
-		opts.Progress = bar.update
+	// A bar on a terminal; otherwise a plain line every few seconds, so a
+	// long import in a log or a CI job is not silent.
+	bar := newProgress("import", "pages", -1, stderr, !*asJSON && isTerminal(stderr))
+	opts.Progress = bar.update
+	if !*asJSON {
+		// The total comes from a pass over the sources, made beside the
+		// import so that it does not delay it.
+		go func() {
+			if n := sourcesTotal(ctx, srcs); n > 0 {
+				bar.setTotal(n)
+			}
+		}()
 	}
 	sum, runErr := importer.Run(ctx, b, srcs, opts)
 	bar.finish()
@@ -195,7 +203,10 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	next, st, err := index.Rebuild(ctx, b, nil)
+	n, _ := b.Stats(ctx)
+	bar := newProgress("reindex", "articles", int(n.Articles), stderr, !*asJSON && isTerminal(stderr))
+	next, st, err := index.Rebuild(ctx, b, func(done int) { bar.set(done, "rebuilding") })
+	bar.finish()
 	b.Close()
 	if err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tracuu/tracuu/internal/importer"
 )
 
 // Every subcommand's --help prints its usage and every flag its FlagSet
@@ -177,5 +179,33 @@ func TestSearchAndStatsWhileServing(t *testing.T) {
 	out, errOut, code = tracuu(t, "stats", "--index", dir)
 	if code != 0 || !strings.Contains(out, "articles: 5") {
 		t.Errorf("stats while serving: exit %d, %q, stderr %q", code, out, errOut)
+	}
+}
+
+// Off a terminal, progress is a plain line every few seconds with the
+// phase, the count out of the total, the rate and the time left; no rate
+// is given before a second has passed.
+func TestPlainProgress(t *testing.T) {
+	var buf strings.Builder
+	p := newProgress("import", "pages", -1, &buf, false)
+	p.set(10, "reading and indexing")
+	if buf.Len() != 0 {
+		t.Errorf("a line before %s: %q", plainEvery, buf.String())
+	}
+	p.setTotal(100)
+	p.start = time.Now().Add(-4 * time.Second)
+	p.last = time.Time{}
+	p.update(importer.Progress{Seen: 40})
+	want := "import: reading and indexing, 40 of 100 pages (40%), 10 pages/s, about 6s left\n"
+	if buf.String() != want {
+		t.Errorf("progress line %q, want %q", buf.String(), want)
+	}
+	if l := p.line(5, 100*time.Millisecond); strings.Contains(l, "/s") {
+		t.Errorf("a rate after 0.1s: %q", l)
+	}
+	p.last = time.Time{}
+	p.update(importer.Progress{Seen: 100})
+	if !strings.Contains(buf.String(), "import: writing the last batch, 100 of 100 pages") {
+		t.Errorf("no indexing phase once every page is read: %q", buf.String())
 	}
 }
