@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,7 +165,15 @@ func TestImportCtrlCTwice(t *testing.T) {
 func TestSearchAndStatsWhileServing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "index")
 	importSample(t, dir)
-	serve(t, dir)
+	base := serve(t, dir)
+	resp, err := http.Get(base + "/favicon.ico")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") {
+		t.Errorf("/favicon.ico: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 	out, errOut, code := tracuu(t, "search", "--index", dir, "dan", "chu")
 	if code != 0 || !strings.HasPrefix(out, "5 results") {
 		t.Errorf("search while serving: exit %d, %q, stderr %q", code, out, errOut)

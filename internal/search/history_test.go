@@ -57,7 +57,10 @@ func scoresOf(t *testing.T, b *index.Bleve, q, site string) map[string]float64 {
 }
 
 // sameScores reports every article of got whose score is not that of want
-// within a tolerance (the average field lengths come from a sample).
+// within 5%: the average field lengths come from a sample of 256 stored
+// articles, and which ones depends on the order of the segments, so two
+// builds of the same articles differ by up to about 3% (measured here).
+// The fault this guards against was a factor of twelve.
 func sameScores(t *testing.T, what string, got, want map[string]float64) {
 	t.Helper()
 	if len(got) == 0 {
@@ -69,7 +72,7 @@ func sameScores(t *testing.T, what string, got, want map[string]float64) {
 			t.Errorf("%s: %s matches here only", what, id)
 			continue
 		}
-		if math.Abs(s-w) > 0.02*w {
+		if math.Abs(s-w) > 0.05*w {
 			t.Errorf("%s: %s scores %.4f, want %.4f", what, id, s, w)
 		}
 	}
@@ -77,7 +80,8 @@ func sameScores(t *testing.T, what string, got, want map[string]float64) {
 
 // Scores depend on the articles and the query, never on how the index was
 // built: one import, or many small batches with articles rewritten in
-// between (deleted documents, many segments, as admin imports leave).
+// between (deleted documents, many segments, as admin imports leave),
+// beyond the sampling noise of the average lengths.
 func TestScoresDoNotDependOnHistory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two indexes of 600 articles")
