@@ -364,19 +364,7 @@ func (b *Bleve) filtered(q query.Query, req Request, skip string) query.Query {
 	if len(musts) == 1 {
 		return q
 	}
-	// The filters go in the Boolean query's Filter, not beside q in a
-	// conjunction: a conjunction moves q by Advance, and in Bleve v2.6.1
-	// the optional clauses under it (phrase pairs, title bonus) then add
-	// nothing, so a filtered search scored the same article 0.45 instead
-	// of 5.32. A Filter walks q by Next and only checks the filters.
-	var filter query.Query = bleve.NewConjunctionQuery(musts[1:]...)
-	if len(musts) == 2 {
-		filter = musts[1]
-	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(q)
-	bq.AddFilter(filter)
-	return bq
+	return bleve.NewConjunctionQuery(musts...)
 }
 
 // translate maps the backend-neutral query tree onto Bleve queries with
