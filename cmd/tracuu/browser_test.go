@@ -56,6 +56,13 @@ const craneCopies = `{"id":"crane-1","url":"https://a.example.org/seu","site":"a
 {"id":"crane-2","url":"https://b.example.org/seu","site":"b.example.org","published":"2021-03-03",` +
 	`"title":"Sếu đầu đỏ trở về vườn quốc gia Tràm Chim","body":"Một cặp sếu đầu đỏ được nhìn thấy tại vườn quốc gia Tràm Chim sáng nay.\n\nCác nhà khoa học vui mừng vì loài chim quý đã quay lại sau nhiều năm vắng bóng."}`
 
+// penguins are JSONL articles whose paragraphs are separated by single
+// newlines, as in the shared vi-news corpus; one has no date.
+const penguins = `{"id":"penguin-1","url":"https://c.example.org/chim-canh-cut","site":"c.example.org","published":"2022-06-01",` +
+	`"title":"Chim cánh cụt hoàng đế ở Nam Cực","body":"Đoạn một kể về đàn chim cánh cụt hoàng đế.\nĐoạn hai nói về mùa đông dài.\nĐoạn ba nói về chim non."}
+{"id":"penguin-2","url":"https://c.example.org/chim-canh-cut-2","site":"c.example.org",` +
+	`"title":"Chim cánh cụt không rõ ngày","body":"Một bài về chim cánh cụt không có ngày đăng."}`
+
 // regexpDate is the Vietnamese form of a date: 16/07/2020.
 var regexpDate = regexp.MustCompile(`^\d{2}/\d{2}/\d{4}$`)
 
@@ -160,7 +167,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("sample import indexed %d articles, want 5", s.Indexed)
 	}
 	probe := filepath.Join(t.TempDir(), "probe.jsonl")
-	if err := os.WriteFile(probe, []byte(markupProbe+"\n"+scriptURL+"\n"+craneCopies+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(probe, []byte(markupProbe+"\n"+scriptURL+"\n"+craneCopies+"\n"+penguins+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, errOut, code := tracuu(t, "import", "--index", dir, "--json", probe); code != 0 {
@@ -581,6 +588,8 @@ func TestBrowser(t *testing.T) {
 		b.run("pick the first with the keyboard", chromedp.SendKeys(chromedp.CSS(second), kb.ArrowDown+kb.Enter))
 		b.wait("the article on the tracuu page", `location.href.startsWith(`+strconv.Quote(localBase)+`) && document.getElementById("article") && !document.getElementById("article").hidden`)
 	})
+
+	firstHour(t, b, base)
 
 	t.Logf("browser test took %s", time.Since(start).Round(100*time.Millisecond))
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,17 +24,18 @@ import (
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/server"
+	"github.com/tracuu/tracuu/internal/source"
 	"github.com/tracuu/tracuu/web"
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("import", stderr)
 	dir := indexFlag(fl)
-	workers := fl.Int("workers", 0, "extract workers (default: number of CPUs)")
+	workers := fl.Int("workers", 0, "`N` extract workers (default: number of CPUs)")
 	asJSON := fl.Bool("json", false, "print the summary as JSON")
-	batch := fl.Int("batch", 0, "articles per index write (default 2000)")
+	batch := fl.Int("batch", 0, "`N` articles per index write (default 2000)")
 	force := fl.Bool("force", false, "re-extract and rewrite pages even when unchanged since the last import")
-	reportPath := fl.String("report", "", "write skipped and failed pages as JSONL to this file (default: DIR/last-import-report.jsonl)")
+	reportPath := fl.String("report", "", "write skipped and failed pages as JSONL to `FILE` (default: DIR/last-import-report.jsonl)")
 	srcs, err := parse(fl, args)
 	if err != nil {
 		return err
@@ -69,10 +71,18 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	opts := importer.Options{Workers: *workers, BatchSize: *batch, Report: report, State: state, Force: *force,
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-	var bar *progress
-	if !*asJSON && isTerminal(stderr) {
-		bar = newProgress(ctx, srcs, stderr)
-		opts.Progress = bar.update
+	// A bar on a terminal; otherwise a plain line every few seconds, so a
+	// long import in a log or a CI job is not silent.
+	bar := newProgress("import", "pages", -1, stderr, !*asJSON && isTerminal(stderr))
+	opts.Progress = bar.update
+	if !*asJSON {
+		// The total comes from a pass over the sources, made beside the
+		// import so that it does not delay it.
+		go func() {
+			if n := sourcesTotal(ctx, srcs); n > 0 {
+				bar.setTotal(n)
+			}
+		}()
 	}
 	sum, runErr := importer.Run(ctx, b, srcs, opts)
 	bar.finish()
@@ -112,15 +122,21 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("serve", stderr)
 	dir := indexFlag(fl)
-	addr := fl.String("addr", envOr("TRACUU_ADDR", ":8080"), "listen address ($TRACUU_ADDR)")
-	origins := fl.String("cors-origins", os.Getenv("TRACUU_CORS_ORIGINS"), "comma-separated origins allowed to call the public API; empty allows any ($TRACUU_CORS_ORIGINS)")
-	roots := fl.String("import-roots", os.Getenv("TRACUU_IMPORT_ROOTS"), "folders the admin API may import from, separated by "+string(filepath.ListSeparator)+" ($TRACUU_IMPORT_ROOTS)")
-	tokenFile := fl.String("admin-token-file", "", "read the admin token from this file instead of $TRACUU_ADMIN_TOKEN")
-	rate := fl.Int("rate-limit", -1, "public API requests per minute per client address; 0 = off (default: off on loopback, 1200 otherwise)")
+	addr := fl.String("addr", envOr("TRACUU_ADDR", ":8080"), "listen `ADDRESS` ($TRACUU_ADDR)")
+	origins := fl.String("cors-origins", os.Getenv("TRACUU_CORS_ORIGINS"), "`LIST` of comma-separated origins allowed to call the public API; empty allows any ($TRACUU_CORS_ORIGINS)")
+	roots := fl.String("import-roots", os.Getenv("TRACUU_IMPORT_ROOTS"), "`LIST` of folders the admin API may import from, separated by "+string(filepath.ListSeparator)+" ($TRACUU_IMPORT_ROOTS)")
+	tokenFile := fl.String("admin-token-file", "", "read the admin token from `FILE` instead of $TRACUU_ADMIN_TOKEN")
+	create := fl.Bool("create", false, "create an empty index when --index names none (the admin API can then import into it)")
+	rate := fl.Int("rate-limit", -1, "`N` public API requests per minute per client address; 0 = off (default: off on loopback, 1200 otherwise)")
 	if rest, err := parse(fl, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
+	}
+	// A mistyped --index would otherwise serve a new, empty index without
+	// a word: refuse unless an empty one is what was asked for.
+	if !*create && !hasIndex(*dir) {
+		return fmt.Errorf("no index at %s: import into it first (tracuu import --index %s SOURCE...), check the path, or pass --create to serve a new empty index", *dir, *dir)
 	}
 	token := os.Getenv("TRACUU_ADMIN_TOKEN")
 	if *tokenFile != "" {
@@ -158,6 +174,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 	st, _ := live.Stats(ctx)
 	fmt.Fprintf(stdout, "tracuu: serving %d articles from %s at %s\n", st.Articles, *dir, browseURL(ln.Addr()))
+	// search and stats cannot open an index the server holds: this file
+	// tells them where to ask instead.
+	addrFile := filepath.Join(*dir, serveAddrFile)
+	if err := os.WriteFile(addrFile, []byte(localURL(ln.Addr())+"\n"), 0o644); err != nil {
+		log.Warn("cannot note the server's address for search and stats", "err", err)
+	}
+	defer os.Remove(addrFile)
 	srv, done := server.Serve(ln, handler, server.DefaultLimits)
 	select {
 	case err := <-done:
@@ -191,7 +214,10 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	next, st, err := index.Rebuild(ctx, b, nil)
+	n, _ := b.Stats(ctx)
+	bar := newProgress("reindex", "articles", int(n.Articles), stderr, !*asJSON && isTerminal(stderr))
+	next, st, err := index.Rebuild(ctx, b, func(done int) { bar.set(done, "rebuilding") })
+	bar.finish()
 	b.Close()
 	if err != nil {
 		return err
@@ -208,6 +234,82 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "rebuilt %d articles into %s in %.1fs\n", st.Articles, st.To, st.Seconds)
 	return nil
+}
+
+// serveAddrFile, in the index directory, holds the address of the server
+// that has the index open.
+const serveAddrFile = "serve.addr"
+
+// localURL is the address this machine reaches a listener at.
+func localURL(a net.Addr) string {
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		return "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
+	return strings.TrimSuffix(browseURL(a), "/")
+}
+
+// runningServer returns the base URL of a `tracuu serve` that holds the
+// index at dir and answers, or "".
+func runningServer(ctx context.Context, dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, serveAddrFile))
+	if err != nil {
+		return ""
+	}
+	base := strings.TrimSpace(string(b))
+	if _, err := url.Parse(base); err != nil || !strings.HasPrefix(base, "http://") {
+		return ""
+	}
+	var ready map[string]string
+	if err := getJSON(ctx, base+"/readyz", &ready); err != nil {
+		return ""
+	}
+	return base
+}
+
+// getJSON decodes the JSON answer of a GET; an error answer becomes an
+// error with the server's message.
+func getJSON(ctx context.Context, u string, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e server.ErrorBody
+		json.NewDecoder(resp.Body).Decode(&e)
+		if resp.StatusCode == http.StatusBadRequest {
+			return usageError{e.Error.Message}
+		}
+		return fmt.Errorf("%s: %s %s", u, resp.Status, e.Error.Message)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// openForReading opens the index at dir read-only. When a running server
+// holds it, it returns the server's base URL instead; when something else
+// does (an import), the error says to wait or stop it.
+func openForReading(ctx context.Context, dir string) (*index.Bleve, string, error) {
+	b, err := index.Open(dir, index.Options{ReadOnly: true})
+	if err == nil {
+		return b, "", nil
+	}
+	if base := runningServer(ctx, dir); base != "" {
+		return nil, base, nil
+	}
+	return nil, "", err
+}
+
+// hasIndex reports whether dir holds anything, as an index directory does
+// after its first open.
+func hasIndex(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) > 0
 }
 
 // browseURL is the address a person can open for a listener.
@@ -237,16 +339,16 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fl := newFlags("search", stderr)
 	dir := indexFlag(fl)
 	asJSON := fl.Bool("json", false, "print the API's JSON answer")
-	size := fl.Int("size", search.DefaultSize, "results to show (1–100)")
-	page := fl.Int("page", 1, "page of results")
-	sortBy := fl.String("sort", "", "relevance, newest or oldest")
-	from := fl.String("from", "", "published on or after (YYYY, YYYY-MM, YYYY-MM-DD)")
-	to := fl.String("to", "", "published on or before (YYYY, YYYY-MM, YYYY-MM-DD)")
+	size := fl.Int("size", search.DefaultSize, "`N` results to show (1–100)")
+	page := fl.Int("page", 1, "page `N` of the results")
+	sortBy := fl.String("sort", "", "`ORDER`: relevance, newest or oldest")
+	from := fl.String("from", "", "published on or after `DATE` (YYYY, YYYY-MM, YYYY-MM-DD)")
+	to := fl.String("to", "", "published on or before `DATE` (YYYY, YYYY-MM, YYYY-MM-DD)")
 	exact := fl.Bool("exact", false, "search exactly what was typed: no reading of wrong marks or input-method keys")
 	var sites, sections, authors listFlag
-	fl.Var(&sites, "site", "only this site (repeatable)")
-	fl.Var(&sections, "section", "only this section (repeatable)")
-	fl.Var(&authors, "author", "only this author (repeatable)")
+	fl.Var(&sites, "site", "only this `SITE` (repeatable)")
+	fl.Var(&sections, "section", "only this `SECTION` (repeatable)")
+	fl.Var(&authors, "author", "only this `AUTHOR` (repeatable)")
 	words, err := parse(fl, args)
 	if err != nil {
 		return err
@@ -265,12 +367,19 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	b, err := index.Open(*dir, index.Options{ReadOnly: true})
+	b, base, err := openForReading(ctx, *dir)
 	if err != nil {
 		return err
 	}
-	defer b.Close()
-	res, err := (&search.Service{Backend: b}).Search(ctx, p)
+	var res search.Response
+	if base != "" {
+		// The server holds the index: ask it.
+		v.Set("facets", "")
+		err = getJSON(ctx, base+"/api/search?"+v.Encode(), &res)
+	} else {
+		defer b.Close()
+		res, err = (&search.Service{Backend: b}).Search(ctx, p)
+	}
 	if err != nil {
 		if search.IsBadRequest(err) {
 			return usageError{err.Error()}
@@ -389,22 +498,68 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		out := extractFile(name)
-		if out.Error != "" {
-			failed++
+		outs := extractJSONL(ctx, name)
+		if outs == nil {
+			outs = []extracted{extractFile(name)}
 		}
-		if *asJSON {
-			if err := enc.Encode(out); err != nil {
-				return err
+		for _, out := range outs {
+			if out.Error != "" {
+				failed++
 			}
-			continue
+			if *asJSON {
+				if err := enc.Encode(out); err != nil {
+					return err
+				}
+				continue
+			}
+			printExtracted(stdout, out)
 		}
-		printExtracted(stdout, out)
 	}
-	if failed == len(files) {
+	if failed > 0 && failed >= len(files) {
 		return fmt.Errorf("no file could be extracted")
 	}
 	return nil
+}
+
+// isJSONL reports a file of pre-extracted articles, one JSON object a line.
+func isJSONL(name string) bool {
+	n := strings.ToLower(strings.TrimSuffix(name, ".gz"))
+	return strings.HasSuffix(n, ".jsonl") || strings.HasSuffix(n, ".ndjson")
+}
+
+// extractJSONL shows the articles of a JSONL file as the import reads
+// them, one per line; nil when name is not JSONL.
+func extractJSONL(ctx context.Context, name string) []extracted {
+	if !isJSONL(name) {
+		return nil
+	}
+	var outs []extracted
+	err := source.Walk(ctx, name, source.Options{}, func(it source.Item) error {
+		out := extracted{File: it.Name, Kind: string(extract.KindArticle), articleJSON: &articleJSON{}}
+		switch {
+		case it.Err != nil:
+			out.Kind, out.Error = "error", it.Err.Error()
+		case it.Article != nil:
+			a := it.Article
+			*out.articleJSON = articleJSON{ID: a.ID, URL: a.URL, Title: a.Title, Lead: a.Lead, Body: a.Body, Author: a.Author,
+				Section: a.Section, Site: a.Site, Lang: a.Lang, Keywords: a.Keywords}
+			if !a.Published.IsZero() {
+				out.Published = &a.Published
+			}
+			if !a.Updated.IsZero() {
+				out.Updated = &a.Updated
+			}
+		}
+		outs = append(outs, out)
+		return nil
+	})
+	if err != nil {
+		outs = append(outs, extracted{File: name, Kind: "error", Error: err.Error(), articleJSON: &articleJSON{}})
+	}
+	if len(outs) == 0 {
+		outs = append(outs, extracted{File: name, Kind: "error", Error: "no lines", articleJSON: &articleJSON{}})
+	}
+	return outs
 }
 
 func extractFile(name string) extracted {
@@ -438,7 +593,11 @@ func printExtracted(w io.Writer, e extracted) {
 		fmt.Fprintf(w, "error:     %s\n\n", e.Error)
 		return
 	}
-	fmt.Fprintf(w, "kind:      %s %s\n", e.Kind, e.Reason)
+	if e.Reason != "" {
+		fmt.Fprintf(w, "kind:      %s (%s)\n", e.Kind, e.Reason)
+	} else {
+		fmt.Fprintf(w, "kind:      %s\n", e.Kind)
+	}
 	for _, f := range [][2]string{{"charset", e.Charset}, {"converted", strings.Join(e.FontEncodings, ", ")}, {"url", e.URL}, {"site", e.Site}, {"section", e.Section},
 		{"title", e.Title}, {"author", e.Author}, {"lang", e.Lang}} {
 		if f[1] != "" {
@@ -451,7 +610,13 @@ func printExtracted(w io.Writer, e extracted) {
 	if e.Lead != "" {
 		fmt.Fprintf(w, "lead:      %s\n", e.Lead)
 	}
-	fmt.Fprintf(w, "body:      %d paragraphs, %d characters\n\n%s\n\n", strings.Count(e.Body, "\n\n")+1, len([]rune(e.Body)), e.Body)
+	paras := 0
+	for _, p := range strings.Split(e.Body, "\n") {
+		if strings.TrimSpace(p) != "" {
+			paras++
+		}
+	}
+	fmt.Fprintf(w, "body:      %d paragraphs, %d characters\n\n%s\n\n", paras, len([]rune(e.Body)), e.Body)
 }
 
 func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -463,12 +628,17 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
 	}
-	b, err := index.Open(*dir, index.Options{ReadOnly: true})
+	b, base, err := openForReading(ctx, *dir)
 	if err != nil {
 		return err
 	}
-	defer b.Close()
-	st, err := b.Stats(ctx)
+	var st index.Stats
+	if base != "" {
+		err = getJSON(ctx, base+"/api/stats", &st)
+	} else {
+		defer b.Close()
+		st, err = b.Stats(ctx)
+	}
 	if err != nil {
 		return err
 	}

@@ -126,3 +126,31 @@ func (a *Article) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// LeadRepeated reports whether the body opens with the lead, as most
+// pages do when the lead comes from their meta description: showing the
+// lead and then the body would print the same sentences twice. A lead cut
+// short with "..." counts when the body opens with the part before it.
+func (a *Article) LeadRepeated() bool {
+	lead := squash(strings.TrimRight(strings.TrimSpace(a.Lead), ".…"))
+	if lead == "" {
+		return false
+	}
+	body := squash(a.Body)
+	if len(body) > len(lead)+16 {
+		body = body[:len(lead)+16]
+	}
+	return strings.HasPrefix(strings.ToLower(body), strings.ToLower(lead))
+}
+
+// Text is the article's readable text: the lead, unless the body repeats
+// it, then the body, separated by a blank line.
+func (a *Article) Text() string {
+	if a.Lead == "" || a.LeadRepeated() {
+		return a.Body
+	}
+	return a.Lead + "\n\n" + a.Body
+}
+
+// squash collapses runs of white space into one space.
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }

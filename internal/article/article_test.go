@@ -72,3 +72,32 @@ func TestIsWebURL(t *testing.T) {
 		}
 	}
 }
+
+// Leads from the sample pages: most bodies open with their lead, once in
+// full and once cut short by the site's meta description.
+func TestLeadRepeated(t *testing.T) {
+	for _, tc := range []struct {
+		lead, body string
+		want       bool
+	}{
+		{"Ngày 02/8/2017, Ban Chỉ đạo Quy chế dân chủ cơ sở Đảng ủy khối tổ chức Hội nghị giao ban quý 2 và triển khai công tác 6 tháng cuối năm 2017.",
+			"Ngày 02/8/2017, Ban Chỉ đạo Quy chế dân chủ cơ sở Đảng ủy khối tổ chức Hội nghị giao ban quý 2 và triển khai công tác 6 tháng cuối năm 2017.\n\nĐánh giá thực hiện nhiệm vụ", true},
+		{"Tiếp tục chương trình công tác, chiều ngày 6-8, Đoàn kiểm tra của Tỉnh ủy do đồng chí Bùi Hải Tú, Tỉnh ủy viên, Phó Chủ nhiệm Thường trực Ủy ban Kiểm tra Tỉnh...",
+			"Tiếp tục chương trình công tác, chiều ngày 6-8, Đoàn kiểm tra của Tỉnh ủy do đồng chí Bùi Hải Tú, Tỉnh ủy viên, Phó Chủ nhiệm Thường trực Ủy ban Kiểm tra Tỉnh ủy làm Trưởng đoàn", true},
+		{"Ngày 15/7,  Ban Dân vận\nTỉnh ủy tổ chức Hội nghị.", "Ngày 15/7, Ban Dân vận Tỉnh ủy tổ chức Hội nghị.\n\nQuang cảnh Hội nghị", true},
+		{"Bầy hồng hạc đã về đầm lầy.", "Đoạn hai nói chuyện khác.", false},
+		{"", "Một bài không có sapo.", false},
+	} {
+		a := Article{Lead: tc.lead, Body: tc.body}
+		if got := a.LeadRepeated(); got != tc.want {
+			t.Errorf("lead %.40q: repeated %v, want %v", tc.lead, got, tc.want)
+		}
+		want := tc.lead + "\n\n" + tc.body
+		if tc.want || tc.lead == "" {
+			want = tc.body
+		}
+		if got := a.Text(); got != want {
+			t.Errorf("lead %.40q: Text() = %.80q, want %.80q", tc.lead, got, want)
+		}
+	}
+}

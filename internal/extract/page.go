@@ -71,7 +71,7 @@ func extractDoc(doc *html.Node, inURL string) Result {
 	a.Lead = c.lead
 	if a.Lead == "" {
 		a.Lead = clean(firstNonEmpty(m.ld.Description, m.get("og:description", "description", "twitter:description")))
-		if runeLen(a.Lead) > 600 {
+		if runeLen(a.Lead) > 600 || isSlogan(a.Lead, m, a.Title) {
 			a.Lead = ""
 		}
 	}
@@ -605,4 +605,30 @@ func titlePrefixes(t string) []string {
 		end = next
 	}
 	return out
+}
+
+// isSlogan reports a meta description that describes the site, not the
+// story: it names the site as the page's <title> or og:site_name does
+// ("Website Đảng bộ Khối các cơ quan tỉnh Thừa Thiên Huế"), or opens with
+// "Website", and has few words besides. Such text is on every page of the
+// site and would show in bold above each story.
+func isSlogan(desc string, m *meta, title string) bool {
+	words := countWords(desc)
+	if words == 0 || words > 20 {
+		return false
+	}
+	fd := fold(desc)
+	if strings.HasPrefix(fd, "website ") || strings.HasPrefix(fd, "trang chu ") {
+		return true
+	}
+	names := []string{clean(m.get("og:site_name", "application-name"))}
+	if full := []rune(clean(m.title)); title != "" && len(full) > runeLen(title) && fold(string(full[:runeLen(title)])) == fold(title) {
+		names = append(names, strings.Trim(string(full[runeLen(title):]), " -|:–—»·"))
+	}
+	for _, n := range names {
+		if nw := countWords(n); nw >= 2 && words <= nw+4 && strings.Contains(fd, fold(n)) {
+			return true
+		}
+	}
+	return false
 }

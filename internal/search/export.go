@@ -11,6 +11,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // exportPage is how many articles each engine call of an export fetches:
@@ -22,6 +23,44 @@ const (
 	FormatJSONL = "jsonl"
 	FormatCSV   = "csv"
 )
+
+// utf8BOM opens a CSV export.
+const utf8BOM = "\uFEFF"
+
+// ExportFilename names an export after its query and the day it was made:
+// tracuu-quy-che-dan-chu-2026-12-04.csv. The name is ASCII (tone marks
+// folded away) so that every browser and file system keeps it as is.
+func ExportFilename(q, format string, day time.Time) string {
+	var b strings.Builder
+	dash := false
+runes:
+	for _, r := range vi.Fold(q) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r + 'a' - 'A')
+		default:
+			dash = true
+		}
+		if b.Len() >= 48 {
+			break runes
+		}
+	}
+	name := "tracuu"
+	if b.Len() > 0 {
+		name += "-" + strings.TrimRight(b.String(), "-")
+	}
+	return name + "-" + day.Format("2006-01-02") + "." + format
+}
 
 // CSVHeader is the first row of a CSV export.
 var CSVHeader = []string{"id", "url", "title", "published", "site", "section", "author", "lead", "body"}
@@ -48,8 +87,13 @@ func (s *Service) Export(ctx context.Context, p Params, format string, w io.Writ
 	var cw *csv.Writer
 	var enc *json.Encoder
 	if format == FormatCSV {
+		// Excel reads a CSV without a byte order mark as the local code
+		// page and garbles every Vietnamese letter; with one it reads UTF-8.
+		// The mark leads the header's first cell, so it goes out with the
+		// first rows: an export that fails before them writes nothing.
 		cw = csv.NewWriter(w)
-		if err := cw.Write(CSVHeader); err != nil {
+		header := append([]string{utf8BOM + CSVHeader[0]}, CSVHeader[1:]...)
+		if err := cw.Write(header); err != nil {
 			return 0, err
 		}
 	} else {

@@ -36,7 +36,7 @@ func (s *Service) Related(ctx context.Context, id string, size int) (Response, b
 	if err != nil || !ok {
 		return Response{}, ok, err
 	}
-	pairs := telling(a.Title, a.Lead+"\n\n"+a.Body)
+	pairs := telling(a.Title, a.Text())
 	out := Response{Hits: []Hit{}, Facets: map[string][]index.FacetValue{}}
 	if len(pairs) == 0 {
 		return out, true, nil

@@ -105,10 +105,7 @@ func (s *Service) Search(ctx context.Context, p Params) (Response, error) {
 // toHit shapes an engine hit for the API, highlighting with h.
 func toHit(h *highlighter, hit index.Hit) Hit {
 	a := hit.Article
-	text := a.Body
-	if a.Lead != "" {
-		text = a.Lead + "\n\n" + a.Body
-	}
+	text := a.Text()
 	oh := Hit{
 		ID: a.ID, URL: a.URL, Title: a.Title, TitleHTML: h.Mark(a.Title),
 		Site: a.Site, Section: a.Section, Author: a.Author,

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -73,11 +74,19 @@ type Job struct {
 	Status   string              `json:"status"` // running, done, failed, cancelled
 	Started  time.Time           `json:"started"`
 	Ended    *time.Time          `json:"ended,omitempty"`
-	Progress importer.Progress   `json:"progress"`
+	Progress JobProgress         `json:"progress"`
 	Summary  *importer.Summary   `json:"summary,omitempty"`
 	Report   string              `json:"report,omitempty"` // the per-page report of an import
 	Reindex  *index.ReindexStats `json:"reindex,omitempty"`
 	Error    string              `json:"error,omitempty"`
+}
+
+// JobProgress is how far a job has come: pages read, articles written
+// (these move a batch at a time) and seconds since it started.
+type JobProgress struct {
+	Seen    int     `json:"seen"`
+	Indexed int     `json:"indexed"`
+	Elapsed float64 `json:"elapsed_seconds"`
 }
 
 type admin struct {
@@ -214,6 +223,10 @@ func (a *admin) startImport(w http.ResponseWriter, r *http.Request) {
 	}
 	for i, s := range srcs {
 		p, err := a.allowed(s)
+		if errors.Is(err, errNoSource) {
+			writeError(w, http.StatusNotFound, "source_not_found", err.Error())
+			return
+		}
 		if err != nil {
 			// The reason (a missing file, a link out) stays in the log:
 			// the answer must not tell what exists outside the roots.
@@ -240,6 +253,31 @@ func (a *admin) startImport(w http.ResponseWriter, r *http.Request) {
 
 // allowed resolves a source path and checks it lies under a configured
 // root, after following symlinks, so a link cannot lead out of the roots.
+// errNoSource is a source under an import root that does not exist.
+var errNoSource = errors.New("no such file or folder under the import roots")
+
+// underRoot reports whether abs lies under an import root, by its name.
+func (a *admin) underRoot(abs string) bool {
+	for _, root := range a.cfg.Roots {
+		for _, r := range []string{root, evalOr(root)} {
+			if ra, err := filepath.Abs(r); err == nil {
+				if rel, err := filepath.Rel(ra, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// evalOr resolves the symbolic links of p, or returns p.
+func evalOr(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}
+
 func (a *admin) allowed(p string) (string, error) {
 	if len(a.cfg.Roots) == 0 {
 		return "", errors.New("no import roots are configured (TRACUU_IMPORT_ROOTS)")
@@ -249,8 +287,13 @@ func (a *admin) allowed(p string) (string, error) {
 		return "", fmt.Errorf("source %s: %w", p, err)
 	}
 	real, err := filepath.EvalSymlinks(abs)
+	if errors.Is(err, fs.ErrNotExist) && a.underRoot(abs) {
+		// Only a path under a root is said not to exist: elsewhere the
+		// answer stays "outside", so the API tells nothing of other folders.
+		return "", fmt.Errorf("%w: %s", errNoSource, p)
+	}
 	if err != nil {
-		return "", fmt.Errorf("source %s: %w", p, err)
+		return "", fmt.Errorf("source %s is outside the import roots", p)
 	}
 	for _, root := range a.cfg.Roots {
 		rr, err := filepath.EvalSymlinks(root)
@@ -372,7 +415,7 @@ func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bo
 		State: st, Force: force, Log: a.log, Source: source.Options{Roots: a.cfg.Roots}, Report: report,
 		Progress: func(p importer.Progress) {
 			a.mu.Lock()
-			job.Progress = p
+			job.Progress = JobProgress{Seen: p.Seen, Indexed: p.Indexed, Elapsed: p.Elapsed.Seconds()}
 			a.mu.Unlock()
 			a.changed()
 		},
@@ -394,6 +437,7 @@ func (a *admin) runReindex(ctx context.Context, job *Job) error {
 	next, st, err := index.Rebuild(ctx, a.cfg.Live.Current(), func(n int) {
 		a.mu.Lock()
 		job.Progress.Indexed = n
+		job.Progress.Elapsed = time.Since(job.Started).Seconds()
 		a.mu.Unlock()
 	})
 	if err != nil {

@@ -80,7 +80,7 @@ func (h *handlers) export(w http.ResponseWriter, r *http.Request) {
 	if format == search.FormatCSV {
 		ctype = "text/csv; charset=utf-8"
 	}
-	ew := &exportWriter{w: w, rc: http.NewResponseController(w), ctype: ctype, format: format}
+	ew := &exportWriter{w: w, rc: http.NewResponseController(w), ctype: ctype, filename: search.ExportFilename(p.Q, format, time.Now())}
 	n, err := h.svc.Export(r.Context(), p, format, ew)
 	switch {
 	case err != nil && !ew.started:
@@ -102,16 +102,16 @@ var exportWriteTimeout = 30 * time.Second
 // export, so that a failure before them can still be an error status,
 // and gives each write its own deadline.
 type exportWriter struct {
-	w             http.ResponseWriter
-	rc            *http.ResponseController
-	ctype, format string
-	started       bool
+	w               http.ResponseWriter
+	rc              *http.ResponseController
+	ctype, filename string
+	started         bool
 }
 
 func (e *exportWriter) start() {
 	e.started = true
 	e.w.Header().Set("Content-Type", e.ctype)
-	e.w.Header().Set("Content-Disposition", `attachment; filename="tracuu-export.`+e.format+`"`)
+	e.w.Header().Set("Content-Disposition", `attachment; filename="`+e.filename+`"`)
 	e.w.WriteHeader(http.StatusOK)
 }
 

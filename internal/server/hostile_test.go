@@ -107,7 +107,7 @@ func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error {
 
 func TestExportSetsADeadlinePerWrite(t *testing.T) {
 	rec := &deadlineRecorder{ResponseRecorder: httptest.NewRecorder()}
-	ew := &exportWriter{w: rec, rc: http.NewResponseController(rec), ctype: "text/csv", format: "csv"}
+	ew := &exportWriter{w: rec, rc: http.NewResponseController(rec), ctype: "text/csv", filename: "x.csv"}
 	for range 3 {
 		ew.Write([]byte("row\n"))
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/cors"
 	"github.com/go-chi/httprate"
 	"golang.org/x/net/netutil"
 
@@ -88,7 +89,7 @@ func New(svc *search.Service, cfg Config) *Server {
 	// The admin API is never opened to other origins.
 	r.Route("/api/admin", adm.routes)
 	r.Route("/api", func(r chi.Router) {
-		r.Use(cors(cfg.CORSOrigins))
+		r.Use(corsPolicy(cfg.CORSOrigins))
 		if cfg.RateLimit > 0 {
 			r.Use(httprate.Limit(cfg.RateLimit, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP),
 				httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
@@ -327,26 +328,26 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
-// cors lets site search boxes on other origins call the public API.
-func cors(origins []string) func(http.Handler) http.Handler {
-	allowed := map[string]bool{}
+// corsPolicy lets site search boxes on other origins call the public API,
+// preflights included (a custom header or a JSON body needs one). Only
+// reads are offered; credentials never are, so "*" stays safe.
+func corsPolicy(origins []string) func(http.Handler) http.Handler {
+	var allowed []string
 	for _, o := range origins {
-		allowed[strings.TrimRight(strings.TrimSpace(o), "/")] = true
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			allowed = append(allowed, o)
+		}
 	}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if origin := r.Header.Get("Origin"); origin != "" {
-				switch {
-				case len(allowed) == 0 || allowed["*"]:
-					w.Header().Set("Access-Control-Allow-Origin", "*")
-				case allowed[origin]:
-					w.Header().Set("Access-Control-Allow-Origin", origin)
-					w.Header().Add("Vary", "Origin")
-				}
-			}
-			next.ServeHTTP(w, r)
-		})
+	if len(allowed) == 0 {
+		allowed = []string{"*"}
 	}
+	return cors.Handler(cors.Options{
+		AllowedOrigins: allowed,
+		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodOptions},
+		AllowedHeaders: []string{"Accept", "Accept-Language", "Content-Type", "If-None-Match", "X-Request-Id"},
+		ExposedHeaders: []string{"ETag", "X-Request-Id", "Retry-After", "Content-Disposition"},
+		MaxAge:         600,
+	})
 }
 
 // Limits bound what one client connection may hold: a request whose

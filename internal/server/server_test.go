@@ -182,6 +182,10 @@ func TestExport(t *testing.T) {
 		t.Errorf("export changed article text")
 	}
 	resp, body = getBody(t, srv.URL+"/api/export?format=csv&q=dan+chu&site=baomau.vn", nil)
+	body, bom := strings.CutPrefix(body, "\uFEFF")
+	if !bom {
+		t.Error("csv export has no UTF-8 byte order mark: Excel garbles it")
+	}
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if resp.StatusCode != 200 || err != nil {
 		t.Fatalf("export csv: %d %v", resp.StatusCode, err)

@@ -74,6 +74,11 @@
       interpretedAs: "Kết quả cho",
       searchExactly: "tìm chính xác",
       tryFold: "Thử bỏ dấu:",
+      undated: (d, n) => `${d} trong ${n} kết quả có ngày đăng; biểu đồ không tính các bài không rõ ngày.`,
+      errBadDate: "Ngày trong bộ lọc không hợp lệ: dùng 2020, 2020-07 hoặc 2020-07-16.",
+      errBadParam: "Địa chỉ trang có tham số không hợp lệ. Bỏ bộ lọc hoặc tìm lại từ đầu.",
+      errDetail: "Chi tiết kỹ thuật",
+      firstPage: "Về trang đầu",
       tryFewer: "Thử bớt từ, hoặc dùng từ khác gần nghĩa.",
       tryQuotes: "Bỏ dấu ngoặc kép để tìm các từ không cần liền nhau.",
       tryFilters: "Bộ lọc đang thu hẹp kết quả:",
@@ -163,6 +168,11 @@
       interpretedAs: "Results for",
       searchExactly: "search exactly",
       tryFold: "Try without tone marks (thử bỏ dấu):",
+      undated: (d, n) => `${d} of ${n} results have a date; the chart leaves out the undated ones.`,
+      errBadDate: "A date in the filters is not valid: use 2020, 2020-07 or 2020-07-16.",
+      errBadParam: "The page address has a parameter that is not valid. Remove the filters or start a new search.",
+      errDetail: "Technical detail",
+      firstPage: "Go to the first page",
       tryFewer: "Try fewer words, or other words with the same meaning.",
       tryQuotes: "Remove the quotes to find the words apart from each other.",
       tryFilters: "Filters are narrowing the results:",
@@ -237,7 +247,21 @@
 
   // viPeriod writes a from/to value the Vietnamese way: 07/2020, 16/07/2020.
   function viPeriod(v) {
+    if (v && !validPeriod(v)) return v;
     return v ? v.split("-").reverse().join("/") : "";
+  }
+
+  // validPeriod accepts 2020, 2020-07 and 2020-07-16 when the month and
+  // the day exist: the server refuses anything else.
+  function validPeriod(v) {
+    const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(v);
+    if (!m) return false;
+    if (m[2] && !(m[2] >= "01" && m[2] <= "12")) return false;
+    if (m[3]) {
+      const days = new Date(Date.UTC(+m[1], +m[2], 0)).getUTCDate();
+      if (!(+m[3] >= 1 && +m[3] <= days)) return false;
+    }
+    return true;
   }
 
   // safeURL passes only web addresses, so that a stored "javascript:" URL
@@ -372,7 +396,7 @@
 
   // features are the API parts this server has; a 404 or an "unknown
   // parameter" answer turns one off, and the page hides what needs it.
-  const features = { suggest: true, related: true, export: null, collapse: true, cluster: true };
+  const features = { suggest: true, related: true, export: true, collapse: true, cluster: true };
 
   class APIError extends Error {
     constructor(status, code, message) {
@@ -467,6 +491,17 @@
     document.title = (s.q ? s.q + " — " : "") + "tracuu";
     drawForm(s);
     drawChips(s);
+    if ((s.from && !validPeriod(s.from)) || (s.to && !validPeriod(s.to))) {
+      drawError(s, new APIError(400, "bad_date", ""));
+      return;
+    }
+    // The API pages through the first 10,000 matches; a deeper page number
+    // in a URL goes to the deepest page there is.
+    const size = s.size || 10;
+    if (!s.after && s.page > Math.floor(10000 / size)) {
+      navigate({ ...s, page: Math.floor(10000 / size) }, { replace: true });
+      return;
+    }
     loading(true);
     let res;
     try {
@@ -485,10 +520,17 @@
       drawError(s, e);
       return;
     }
+    if (!res.hits.length && res.total > 0 && s.page > 1 && !s.after) {
+      // Past the last page (a shared URL, a shrunken result): show the
+      // last page instead of "results 41–40 of 11".
+      const lastPage = Math.max(1, Math.ceil(res.total / (s.size || 10)));
+      navigate({ ...s, page: lastPage < s.page ? lastPage : 1, more: 0 }, { replace: true });
+      return;
+    }
     last = { s, res };
     drawStatus(s, res);
     drawHits(res.hits, s, false);
-    drawFacets(res.facets || {}, s);
+    drawFacets(res.facets || {}, s, res.total);
     drawPager(s, res);
     drawExport(s, res.total);
     if (res.total === 0) drawNoResults(s);
@@ -623,7 +665,7 @@
     $("filters-count").textContent = n ? String(n) : "";
   }
 
-  function drawFacets(facets, s) {
+  function drawFacets(facets, s, total) {
     const groups = [];
     for (const f of FILTERS) {
       const vals = (facets[f] || []).filter((v) => v.value);
@@ -663,7 +705,7 @@
       groups.push(fs);
     }
     $("facets").replaceChildren(...groups);
-    drawTimeline(facets, s);
+    drawTimeline(facets, s, total);
   }
 
   // breakable shows a value as text that may wrap after the dots of a
@@ -705,7 +747,7 @@
     return out;
   }
 
-  function drawTimeline(facets, s) {
+  function drawTimeline(facets, s, total) {
     const years = facets.year || [];
     const months = facets.month || [];
     const box = $("timeline");
@@ -753,6 +795,11 @@
       row.append(btn);
     });
     const parts = [el("p", { class: "tcap", id: "tcap", text: label }), row, el("p", { class: "hint", text: t("rangeHint") })];
+    // Matches without a date are on no bar: say how many bars cover.
+    const dated = years.reduce((n, y) => n + y.count, 0);
+    if (!s.from && !s.to && total > dated) {
+      parts.push(el("p", { class: "hint", id: "undated", text: t("undated", fmtNum(dated), fmtNum(total)) }));
+    }
     if (drilled && years.length > 1) {
       parts.unshift(el("button", { type: "button", class: "small link", onclick: () => navigate(withState(s, { from: "", to: "" })) }, t("allYears")));
     }
@@ -784,19 +831,9 @@
       q.set("format", fmt);
       $("export-" + fmt).href = "/api/export?" + q;
     }
-    if (features.export === true) {
-      box.hidden = false;
-      return;
-    }
-    // Ask once whether this server exports; drop the body after the headers.
-    const ctrl = new AbortController();
-    fetch($("export-jsonl").href, { signal: ctrl.signal })
-      .then((r) => {
-        features.export = r.ok;
-        ctrl.abort();
-        box.hidden = !r.ok;
-      })
-      .catch(() => {});
+    // Every tracuu server exports: the links are shown without asking
+    // (asking would start a whole export on each results page).
+    box.hidden = false;
   }
 
   function drawNoResults(s) {
@@ -804,8 +841,6 @@
     const tips = el("ul", { class: "tips" });
     if (s.q && fold(s.q) !== s.q) {
       tips.append(el("li", {}, t("tryFold") + " ", navLink(withState(s, { q: fold(s.q) }), {}, fold(s.q))));
-    } else if (s.q) {
-      tips.append(el("li", { text: t("tryFold") + " " + fold(s.q) }));
     }
     if (s.q.includes('"')) tips.append(el("li", {}, t("tryQuotes") + " ", navLink(withState(s, { q: s.q.replace(/"/g, "") }), {}, s.q.replace(/"/g, ""))));
     if (s.q) tips.append(el("li", { text: t("tryFewer") }));
@@ -818,27 +853,42 @@
     showNotice(parts, false);
   }
 
+  // errorParam is the parameter a 400 names ("parameter from: …").
+  function errorParam(e) {
+    const m = /^parameter (\w+):/.exec(e.message || "");
+    return m ? m[1] : "";
+  }
+
   function drawError(s, e) {
+    const param = e.code === "bad_query" ? errorParam(e) : "";
+    const badDate = e.code === "bad_date" || param === "from" || param === "to";
     const hint =
-      e.code === "bad_query" ? t("errBadQuery")
-        : e.code === "timeout" ? t("errTimeout")
-          : e.code === "network" ? t("errNetwork")
-            : t("errServer");
+      badDate ? t("errBadDate")
+        : e.code === "bad_query" && (param === "q" || param === "") ? t("errBadQuery")
+          : e.code === "bad_query" ? t("errBadParam")
+            : e.code === "timeout" ? t("errTimeout")
+              : e.code === "network" ? t("errNetwork")
+                : t("errServer");
+    // The way out: drop the bad dates, go back to page one, or retry.
+    const next = badDate
+      ? el("button", { type: "button", class: "btn", id: "error-next", onclick: () => navigate(withState(s, { from: "", to: "" })) }, t("clearDates"))
+      : param && param !== "q"
+        ? el("button", { type: "button", class: "btn", id: "error-next", onclick: () => navigate(readState("?" + new URLSearchParams({ q: s.q }))) }, t("firstPage"))
+        : el("button", { type: "button", class: "btn", onclick: () => render() }, t("retry"));
+    // The server's own words are English and technical: kept out of the
+    // way, for a bug report, unless the page is in English.
     $("status").textContent = t("errorTitle");
     $("hits").replaceChildren();
     $("pager").replaceChildren();
     $("facets").replaceChildren();
     $("timeline").replaceChildren();
     $("export").hidden = true;
-    showNotice(
-      [
-        el("p", { class: "big", text: t("errorTitle") }),
-        e.message ? el("p", { class: "errmsg" }, el("code", { text: e.message })) : null,
-        el("p", { text: hint }),
-        el("button", { type: "button", class: "btn", onclick: () => render() }, t("retry")),
-      ],
-      true,
-    );
+    const detail = !e.message || e.code === "network"
+      ? null
+      : lang === "en"
+        ? el("p", { class: "errmsg" }, el("code", { text: e.message }))
+        : el("details", { class: "errmsg" }, el("summary", { text: t("errDetail") }), el("code", { text: e.message }));
+    showNotice([el("p", { class: "big", text: t("errorTitle") }), el("p", { text: hint }), detail, next], true);
   }
 
   function showNotice(parts, isError) {
@@ -856,11 +906,10 @@
 
   $("ff").addEventListener("submit", (e) => {
     e.preventDefault();
-    const ok = /^\d{4}(-\d{2}(-\d{2})?)?$/;
     let bad = false;
     for (const id of ["from", "to"]) {
       const v = $(id).value.trim();
-      const invalid = v !== "" && !ok.test(v);
+      const invalid = v !== "" && !validPeriod(v);
       $(id).setAttribute("aria-invalid", String(invalid));
       bad = bad || invalid;
     }
@@ -909,11 +958,17 @@
       );
     }
     const body = el("div", { class: "art-body" });
-    const paras = String(a.body || "").split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+    // Paragraphs are separated by a blank line in extracted pages and by a
+    // single newline in much JSONL: either ends a paragraph.
+    const paras = String(a.body || "").split(/\n/).map((p) => p.trim()).filter(Boolean);
     const lead = (a.lead || "").trim();
-    // Many pages repeat their lead as the first paragraph: show it once.
-    if (lead && paras[0] !== lead) body.append(el("p", { class: "lead", text: lead }));
-    paras.forEach((p, i) => body.append(el("p", { class: i === 0 && p === lead ? "lead" : null, text: p })));
+    // Many pages open their body with the lead (sometimes cut short by
+    // "..."): show it once.
+    const squash = (x) => x.replace(/\s+/g, " ").trim().toLowerCase();
+    const leadKey = squash(lead.replace(/[.…]+$/, ""));
+    const repeated = leadKey && squash(paras.slice(0, 3).join(" ")).startsWith(leadKey);
+    if (lead && !repeated) body.append(el("p", { class: "lead", text: lead }));
+    paras.forEach((p, i) => body.append(el("p", { class: i === 0 && repeated && squash(p) === squash(lead) ? "lead" : null, text: p })));
     const related = el("section", { class: "related", hidden: true, "aria-labelledby": "rel-title" });
     box.replaceChildren(...[nav, head, body, related].filter(Boolean));
     scrollTo(0, 0);

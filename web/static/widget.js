@@ -45,7 +45,11 @@
       button: "Tìm",
       loading: "Đang tìm…",
       none: "Không tìm thấy kết quả. Thử bỏ dấu hoặc bớt từ.",
-      error: "Không tìm được: ",
+      error: "Không tìm được. ",
+      errQuery: "Kiểm tra từ khóa: dấu ngoặc kép và ngoặc đơn phải đóng.",
+      errBusy: "Máy chủ tìm kiếm đang bận. Thử lại sau ít phút.",
+      errServer: "Máy chủ tìm kiếm gặp lỗi. Thử lại sau ít phút.",
+      errReach: "Không kết nối được máy chủ tìm kiếm: mạng bị ngắt, hoặc máy chủ chưa cho phép trang này gọi tới.",
       all: function (n) { return "Xem tất cả " + n + " kết quả"; },
       count: function (n) { return n + " kết quả. Dùng mũi tên lên, xuống để chọn."; },
       results: "Kết quả tìm kiếm",
@@ -56,7 +60,11 @@
       button: "Search",
       loading: "Searching…",
       none: "No results. Try without tone marks or with fewer words.",
-      error: "Search failed: ",
+      error: "Search failed. ",
+      errQuery: "Check the query: quotes and parentheses must be closed.",
+      errBusy: "The search service is busy. Retry in a few minutes.",
+      errServer: "The search service had a problem. Retry in a few minutes.",
+      errReach: "Could not reach the search service: the network is down, or the service does not allow this site to call it.",
       all: function (n) { return "See all " + n + " results"; },
       count: function (n) { return n + " results. Use the up and down arrows to pick one."; },
       results: "Search results",
@@ -79,7 +87,7 @@
     ".tracuu-panel{position:absolute;left:0;right:0;top:calc(100% + 4px);z-index:var(--tracuu-z);",
     "background:var(--tracuu-bg);border:1px solid var(--tracuu-border);border-radius:var(--tracuu-radius);",
     "box-shadow:0 6px 20px rgba(0,0,0,.18);max-height:26em;overflow:auto;font-size:.95em}",
-    ".tracuu-panel[hidden]{display:none}",
+    ".tracuu-widget [hidden],.tracuu-panel[hidden]{display:none!important}",
     ".tracuu-results{list-style:none;margin:0;padding:.25em 0}",
     ".tracuu-result{padding:.5em .75em;cursor:pointer;border-bottom:1px solid var(--tracuu-border)}",
     ".tracuu-result:last-child{border-bottom:0}",
@@ -242,7 +250,7 @@
         list.appendChild(li);
       });
       message(hits.length ? "" : L.none);
-      all.hidden = !res.total;
+      all.hidden = !res.total || !hits.length;
       all.textContent = L.all(res.total || 0);
       all.href = pageURL({ q: q });
       live.textContent = hits.length ? L.count(res.total) : L.none;
@@ -270,8 +278,9 @@
         .then(function (r) {
           if (mine !== seq) return;
           if (!r.ok) {
-            var m = r.body && r.body.error && r.body.error.message;
-            throw new Error(m || "HTTP " + r.status);
+            var err = new Error((r.body && r.body.error && r.body.error.message) || "HTTP " + r.status);
+            err.status = r.status;
+            throw err;
           }
           draw(q, r.body);
         })
@@ -280,7 +289,15 @@
           hits = [];
           while (list.firstChild) list.removeChild(list.firstChild);
           all.hidden = true;
-          message(L.error + (e && e.message ? e.message : ""), true);
+          // Visitors read the reason in their language; the site owner
+          // finds the technical one in the console.
+          var status = (e && e.status) || 0;
+          var reason = status === 400 ? L.errQuery : status === 429 || status === 503 ? L.errBusy : status ? L.errServer : L.errReach;
+          if (!status && window.console) {
+            console.warn("tracuu widget: " + api + "/api/search failed (" + (e && e.message) + "): the server is down, or it does not allow the origin " +
+              location.origin + " (start it with --cors-origins " + location.origin + ", or leave the list empty to allow any site)");
+          }
+          message(L.error + reason, true);
           live.textContent = msg.textContent;
           open(true);
         });

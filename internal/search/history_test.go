@@ -1,0 +1,149 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/corpus"
+)
+
+// newsArticles returns the first n articles of the shared vi-news corpus,
+// or skips the test when it is not readable.
+func newsArticles(t *testing.T, n int) []article.Article {
+	t.Helper()
+	var arts []article.Article
+	err := corpus.Lines(context.Background(), "../../../shared/corpus/vi-news", func(_ string, _ int, line []byte) (bool, error) {
+		var a article.Article
+		if err := json.Unmarshal(line, &a); err != nil {
+			return false, err
+		}
+		a.EnsureID()
+		arts = append(arts, a)
+		return len(arts) < n, nil
+	})
+	if err != nil || len(arts) < n {
+		t.Skipf("the shared vi-news corpus is not readable here (%v, %d articles)", err, len(arts))
+	}
+	return arts
+}
+
+// scoresOf runs q on b, with a site filter when site is set, and returns
+// each hit's score by id.
+func scoresOf(t *testing.T, b *index.Bleve, q, site string) map[string]float64 {
+	t.Helper()
+	pq, err := Parse(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := index.Request{Query: pq, Size: 1000, Filters: map[string][]string{}}
+	if site != "" {
+		req.Filters[index.FieldSite] = []string{site}
+	}
+	res, err := b.Search(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, h := range res.Hits {
+		out[h.Article.ID] = h.Score
+	}
+	return out
+}
+
+// sameScores reports every article of got whose score is not that of want
+// within 5%: the average field lengths come from a sample of 256 stored
+// articles, and which ones depends on the order of the segments, so two
+// builds of the same articles differ by up to about 3% (measured here).
+// The fault this guards against was a factor of twelve.
+func sameScores(t *testing.T, what string, got, want map[string]float64) {
+	t.Helper()
+	if len(got) == 0 {
+		t.Errorf("%s: no match", what)
+	}
+	for id, s := range got {
+		w, ok := want[id]
+		if !ok {
+			t.Errorf("%s: %s matches here only", what, id)
+			continue
+		}
+		if math.Abs(s-w) > 0.05*w {
+			t.Errorf("%s: %s scores %.4f, want %.4f", what, id, s, w)
+		}
+	}
+}
+
+// Scores depend on the articles and the query, never on how the index was
+// built: one import, or many small batches with articles rewritten in
+// between (deleted documents, many segments, as admin imports leave),
+// beyond the sampling noise of the average lengths.
+func TestScoresDoNotDependOnHistory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds two indexes of 600 articles")
+	}
+	arts := newsArticles(t, 600)
+	ctx := context.Background()
+	open := func(name string) *index.Bleve {
+		b, err := index.Open(filepath.Join(t.TempDir(), name), index.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		return b
+	}
+	once := open("once")
+	if err := once.Upsert(ctx, arts...); err != nil {
+		t.Fatal(err)
+	}
+	history := open("history")
+	for i := 0; i < len(arts); i += 50 {
+		if err := history.Upsert(ctx, arts[i:min(i+50, len(arts))]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Rewrite a third of the articles and put them back: their old
+	// versions stay in the segments as deleted documents.
+	var changed, restored []article.Article
+	for i := 0; i < len(arts); i += 3 {
+		c := arts[i]
+		c.Body += "\nĐoạn thêm về hội đàm Thủ tướng Việt Nam Nhật Bản."
+		changed, restored = append(changed, c), append(restored, arts[i])
+	}
+	for _, batch := range [][]article.Article{changed, restored} {
+		if err := history.Upsert(ctx, batch...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{`Thủ tướng Việt Nam`, `"Thủ tướng"`, `bảo vệ an ninh`, `tong thong my`} {
+		sameScores(t, q+", built in batches with rewrites", scoresOf(t, history, q, ""), scoresOf(t, once, q, ""))
+	}
+}
+
+// A site filter selects articles and leaves their scores alone. It does
+// not yet: on 1,500 vi-news articles, "Thủ tướng Việt Nam" scores
+// baomoi-22471096 5.32 without a filter and 0.45 with site=baomoi.com,
+// because the optional clauses (the phrase-pair and title bonuses) add
+// nothing to documents the filter's conjunction reaches by Advance. Set
+// TRACUU_KNOWN_FAILURES=1 to run it.
+func TestScoresDoNotDependOnFilters(t *testing.T) {
+	if os.Getenv("TRACUU_KNOWN_FAILURES") == "" {
+		t.Skip("known failure: filtered searches lose the phrase and title bonuses (TRACUU_KNOWN_FAILURES=1 runs it)")
+	}
+	arts := newsArticles(t, 1500)
+	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Upsert(context.Background(), arts...); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`Thủ tướng Việt Nam`, `bảo vệ an ninh`, `tong thong my`} {
+		sameScores(t, q+", site=baomoi.com", scoresOf(t, b, q, "baomoi.com"), scoresOf(t, b, q, ""))
+	}
+}
