@@ -148,8 +148,8 @@ type searchAnswer struct {
 	Total       int    `json:"total"`
 	Next        string `json:"next"`
 	Interpreted string `json:"interpreted"`
-	Hits   []hit  `json:"hits"`
-	Facets map[string][]struct {
+	Hits        []hit  `json:"hits"`
+	Facets      map[string][]struct {
 		Value string `json:"value"`
 		Count int    `json:"count"`
 	} `json:"facets"`
