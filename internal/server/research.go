@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -78,4 +80,58 @@ func (h *handlers) terms(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// feed answers an Atom feed of the newest matches. Its validators come
+// from the entries themselves, so a reader polling an unchanged search
+// gets a 304, and a new import that brings a match changes them.
+func (h *handlers) feed(w http.ResponseWriter, r *http.Request) {
+	p, err := search.ParseFeedParams(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	base := "http://" + r.Host
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		base = "https://" + r.Host
+	}
+	page := r.URL.Query()
+	page.Del("size")
+	links := search.FeedLinks{Self: base + r.URL.RequestURI(), Page: base + "/", Base: base}
+	if len(page) > 0 {
+		links.Page += "?" + page.Encode()
+	}
+	f, err := h.svc.Feed(r.Context(), p, links)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", f.ETag)
+	w.Header().Set("Last-Modified", f.Modified.UTC().Format(http.TimeFormat))
+	w.Header().Set("Cache-Control", "no-cache")
+	if notModified(r, f.ETag, f.Modified) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	if err := f.WriteXML(w); err != nil {
+		h.log.Warn("feed write failed", "request_id", middleware.GetReqID(r.Context()), "err", err)
+	}
+}
+
+// notModified applies RFC 9110's conditional GET: If-None-Match when
+// given, otherwise If-Modified-Since, to the second.
+func notModified(r *http.Request, etag string, modified time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			if t = strings.TrimSpace(t); t == etag || t == "*" || strings.TrimPrefix(t, "W/") == etag {
+				return true
+			}
+		}
+		return false
+	}
+	if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil {
+		return !modified.Truncate(time.Second).After(ims)
+	}
+	return false
 }

@@ -105,6 +105,7 @@ func New(svc *search.Service, cfg Config) *Server {
 			r.With(cache.middleware(0)).Get("/stats", h.stats)
 			r.With(cache.middleware(0)).Get("/trends", h.trends)
 			r.With(cache.middleware(0)).Get("/terms", h.terms)
+			r.Get("/feed", h.feed)
 		})
 		// An export streams for as long as it has rows: no deadline, but it
 		// stops when the client goes away (the request context).
