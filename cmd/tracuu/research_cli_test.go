@@ -13,19 +13,22 @@ import (
 func TestResearchCommands(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "index")
 	importSample(t, dir)
-	base := serve(t, dir)
 
 	out, errOut, code := tracuu(t, "trends", "--index", dir, "--json", "--interval", "year", "dan chu", "quy chế")
 	var tr trendsAnswer
 	if code != 0 || json.Unmarshal([]byte(out), &tr) != nil || len(tr.Series) != 2 || tr.Interval != "year" {
 		t.Fatalf("trends --json: exit %d %s %.300s", code, errOut, out)
 	}
-	_, body := get(t, base, "/api/trends", map[string][]string{"q": {"dan chu", "quy chế"}, "interval": {"year"}})
-	var api trendsAnswer
-	json.Unmarshal(body, &api)
-	if api.Series[0].Total != tr.Series[0].Total || api.Series[1].Total != tr.Series[1].Total || len(api.Buckets) != len(tr.Buckets) {
-		t.Errorf("CLI %+v, API %+v", tr.Series, api.Series)
-	}
+	// The server owns the index while it runs: ask it after the commands.
+	defer func() {
+		base := serve(t, dir)
+		_, body := get(t, base, "/api/trends", map[string][]string{"q": {"dan chu", "quy chế"}, "interval": {"year"}})
+		var api trendsAnswer
+		json.Unmarshal(body, &api)
+		if len(api.Series) != 2 || api.Series[0].Total != tr.Series[0].Total || api.Series[1].Total != tr.Series[1].Total || len(api.Buckets) != len(tr.Buckets) {
+			t.Errorf("CLI %+v, API %+v", tr.Series, api.Series)
+		}
+	}()
 	out, _, code = tracuu(t, "trends", "--index", dir, "--csv", "--interval", "year", "dan chu")
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if code != 0 || err != nil || len(rows) != len(tr.Buckets)+1 || rows[0][4] != "dan chu" {
