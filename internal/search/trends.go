@@ -158,6 +158,10 @@ func (s *Service) Trends(ctx context.Context, tp TrendParams) (Trends, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if i == len(plans) {
+				days[i], errs[i] = s.denominators(ctx, tp)
+				return
+			}
 			days[i], errs[i] = s.dayCounts(ctx, q, tp)
 		}()
 	}
@@ -374,4 +378,49 @@ func WriteTrendsCSV(w io.Writer, tr Trends) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// denomCache keeps the articles per day under each set of filters: the
+// same for every trend over them until the index changes, and the dearest
+// search of a trend, since it visits every article that passes them.
+type denomCache struct {
+	mu sync.Mutex
+	m  map[string]denomEntry
+}
+
+type denomEntry struct {
+	stamp string // the index's state when counted
+	days  map[string]int
+}
+
+const maxDenoms = 64
+
+// denominators counts every article that passes tp's filters per day,
+// from the cache when the index is as it was when they were counted (its
+// article count, size and last write; without a last write, no caching).
+func (s *Service) denominators(ctx context.Context, tp TrendParams) (map[string]int, error) {
+	st, err := s.Backend.Stats(ctx)
+	if err != nil || st.Updated.IsZero() {
+		return s.dayCounts(ctx, index.MatchAll{}, tp)
+	}
+	stamp := fmt.Sprint(st.Articles, " ", st.SizeBytes, " ", st.Updated.UnixNano())
+	key := fmt.Sprint(tp.Filters, tp.From.Unix(), tp.To.Unix(), tp.From.IsZero(), tp.To.IsZero())
+	c := &s.denoms
+	c.mu.Lock()
+	e, ok := c.m[key]
+	c.mu.Unlock()
+	if ok && e.stamp == stamp {
+		return e.days, nil
+	}
+	days, err := s.dayCounts(ctx, index.MatchAll{}, tp)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxDenoms {
+		c.m = map[string]denomEntry{}
+	}
+	c.m[key] = denomEntry{stamp: stamp, days: days}
+	c.mu.Unlock()
+	return days, nil
 }

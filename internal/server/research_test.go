@@ -235,3 +235,28 @@ func TestResearchEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// The articles per period that trends divide by follow the index: after
+// an import they count the new article.
+func TestTrendsFollowImports(t *testing.T) {
+	srv, b := newResearchServer(t)
+	trend := func() search.Trends {
+		var tr search.Trends
+		resp, body := getBody(t, srv.URL+"/api/trends?q=dan+chu&interval=year&from=2020&to=2020", nil)
+		if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &tr) != nil || len(tr.Buckets) != 1 {
+			t.Fatalf("trends: %d %.300s", resp.StatusCode, body)
+		}
+		return tr
+	}
+	before := trend()
+	trend() // from the cache
+	a := article.Article{ID: "trend-new", Title: "Dân chủ ở cơ sở", Body: "Bài mới về dân chủ.",
+		Published: time.Date(2020, 12, 31, 23, 30, 0, 0, article.Vietnam)}
+	if err := b.Upsert(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	after := trend()
+	if after.Buckets[0].Articles != before.Buckets[0].Articles+1 || after.Series[0].Counts[0] != before.Series[0].Counts[0]+1 {
+		t.Errorf("after an import: %+v %v, before %+v %v", after.Buckets, after.Series[0].Counts, before.Buckets, before.Series[0].Counts)
+	}
+}
