@@ -39,6 +39,10 @@ const (
 	FieldAuthor  = "author"
 	FieldYear    = "year"
 	FieldMonth   = "month"
+	// FieldDay counts matches per publication day (YYYY-MM-DD, Vietnam
+	// time), every day with a match: the histogram trends are cut from. It
+	// is not one of the FacetFields the search API offers.
+	FieldDay     = "day"
 	FieldCluster = "cluster" // near-duplicate cluster key (filter only)
 	FieldTitle   = "title"
 	FieldBody    = "body"

@@ -13,7 +13,7 @@ import (
 )
 
 // facetSizes bounds how many buckets each facet returns.
-var facetSizes = map[string]int{FieldSite: 50, FieldSection: 50, FieldAuthor: 50, FieldYear: 200, FieldMonth: 2400}
+var facetSizes = map[string]int{FieldSite: 50, FieldSection: 50, FieldAuthor: 50, FieldYear: 200, FieldMonth: 2400, FieldDay: 100000}
 
 // Search runs a request. Facet counts for a filtered field ignore that
 // field's own filter (multi-select facets), which costs one extra

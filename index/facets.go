@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/tracuu/tracuu/internal/article"
 )
 
 // Facet counting without Bleve's facet builder. Bleve counts a facet by
@@ -34,7 +38,11 @@ type facetCache struct {
 }
 
 // facetOrder is the position of each facet field in the arrays.
-var facetOrder = [...]string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth}
+var facetOrder = [...]string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth, FieldDay}
+
+// facetSources are the doc-value fields the arrays are read from: the day
+// is derived from the publication time, so no field of its own is indexed.
+var facetSources = []string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth, fPublished}
 
 func facetSlot(field string) int {
 	for i, f := range facetOrder {
@@ -133,11 +141,23 @@ func (c *facetCache) read(seg segment.Segment) (*segFacets, error) {
 	for f := range facetOrder {
 		sf.start[f] = make([]uint32, 1, n+1)
 	}
-	fields := facetOrder[:]
+	day := facetSlot(FieldDay)
 	var state segment.DocVisitState
 	var err error
 	for doc := uint64(0); doc < n; doc++ {
-		state, err = dv.VisitDocValues(doc, fields, func(field string, term []byte) {
+		state, err = dv.VisitDocValues(doc, facetSources, func(field string, term []byte) {
+			if field == fPublished {
+				// A date is indexed at several precisions; the full one has shift 0.
+				pc := numeric.PrefixCoded(term)
+				if shift, err := pc.Shift(); err != nil || shift != 0 {
+					return
+				}
+				if ns, err := pc.Int64(); err == nil {
+					d := time.Unix(0, ns).In(article.Vietnam).AppendFormat(nil, "2006-01-02")
+					sf.vals[day] = append(sf.vals[day], c.dict[day].id(d))
+				}
+				return
+			}
 			if f := facetSlot(field); f >= 0 {
 				sf.vals[f] = append(sf.vals[f], c.dict[f].id(term))
 			}
@@ -253,7 +273,7 @@ func (fc *facetCounts) result(field string, size int) []FacetValue {
 	if len(out) > size {
 		out = out[:size]
 	}
-	if field == FieldYear || field == FieldMonth {
+	if field == FieldYear || field == FieldMonth || field == FieldDay {
 		// A histogram reads in time order, not by count.
 		sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
 	}

@@ -93,7 +93,7 @@ func TestFacetCountsMatchHits(t *testing.T) {
 	if err := b.Upsert(ctx, moved...); err != nil {
 		t.Fatal(err)
 	}
-	all := index.FacetFields
+	all := append(append([]string{}, index.FacetFields...), index.FieldDay)
 	tests := []struct {
 		name string
 		req  index.Request
@@ -190,6 +190,10 @@ func countByHand(hits []index.Hit, field string) []index.FacetValue {
 		case index.FieldMonth:
 			if !a.Published.IsZero() {
 				vals = []string{a.Published.In(article.Vietnam).Format("2006-01")}
+			}
+		case index.FieldDay:
+			if !a.Published.IsZero() {
+				vals = []string{a.Published.In(article.Vietnam).Format("2006-01-02")}
 			}
 		default:
 			panic(fmt.Sprint("no oracle for ", field))

@@ -117,6 +117,7 @@ func TestBenchSmall(t *testing.T) {
 		{"HTTP mix timed", rep.OursHTTP != nil && rep.OursHTTP.Overall.N == 40 && rep.OursHTTP.Failures == 0},
 		{"concurrent clients without errors", rep.Concurrent != nil && rep.Concurrent.Requests == 40 && rep.Concurrent.Errors == 0 && rep.Concurrent.RPS > 0},
 		{"suggest timed", rep.Suggest != nil && rep.Suggest.N > 0},
+		{"trends timed against a faceted search", rep.Trends != nil && rep.Trends.Trends.N == 20 && rep.Trends.Faceted.N == 20 && rep.Trends.Ratio > 0},
 		{"export streamed rows and sampled RSS", rep.Export != nil && rep.Export.Rows > 0 && rep.Export.RSSMax > 0},
 		{"targets listed", len(rep.Targets) >= 10},
 	}
@@ -140,7 +141,7 @@ func TestBenchSmall(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"import", "baseline_import", "reimport", "queries", "baseline_queries", "concurrent", "suggest", "export", "targets"} {
+	for _, k := range []string{"import", "baseline_import", "reimport", "queries", "baseline_queries", "concurrent", "suggest", "trends", "export", "targets"} {
 		if _, ok := back[k]; !ok {
 			t.Errorf("JSON lacks %q", k)
 		}

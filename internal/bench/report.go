@@ -33,6 +33,9 @@ func targets(r *Report) []Target {
 	if s := r.Suggest; s != nil {
 		add("suggest p95 ms", s.P95, "<= 10", s.P95 <= 10)
 	}
+	if t := r.Trends; t != nil {
+		add("trends (2 queries, by month) p50 / faceted search p50", t.Ratio, "<= 2", t.Ratio <= 2)
+	}
 	if e := r.Export; e != nil {
 		want := 50000
 		if r.Corpus.Docs < 100000 {
@@ -136,6 +139,10 @@ func (r *Report) Print(w io.Writer) {
 	}
 	if s := r.Suggest; s != nil {
 		fmt.Fprintf(w, "HTTP suggest, 1 client: p50/p95/p99 %.1f/%.1f/%.1f ms (%d requests)\n", s.P50, s.P95, s.P99, s.N)
+	}
+	if t := r.Trends; t != nil {
+		fmt.Fprintf(w, "HTTP trends, 2 queries by month: p50/p95 %.1f/%.1f ms; the first query's search with site,section,month facets: p50/p95 %.1f/%.1f ms (%d pairs; ratio of p50s %.2f)\n",
+			t.Trends.P50, t.Trends.P95, t.Faceted.P50, t.Faceted.P95, t.Pairs, t.Ratio)
 	}
 	if e := r.Export; e != nil {
 		fmt.Fprintf(w, "HTTP export q=%s: %d rows, %s in %.1fs (%.0f rows/s); server RSS %s before, max %s (1st half %s, 2nd half %s), %s after\n",

@@ -94,6 +94,7 @@ type Report struct {
 	OursHTTP   *QueryFigures    `json:"queries_http,omitempty"`
 	Concurrent *Concurrent      `json:"concurrent,omitempty"`
 	Suggest    *Latency         `json:"suggest,omitempty"`
+	Trends     *TrendFigures    `json:"trends,omitempty"`
 	Export     *ExportFigures   `json:"export,omitempty"`
 	Targets    []Target         `json:"targets"`
 	Mix        []Query          `json:"mix"`
@@ -583,6 +584,15 @@ func httpPhases(ctx context.Context, cfg Config, rep *Report, bin, dir, work str
 	sl := summarize(ds)
 	rep.Suggest = &sl
 
+	rep.LoadAvg.mark("trends")
+	logf(cfg.Log, "trends of two queries by month, against a faceted search")
+	tf, err := trends(ctx, hc, srv.base, rep.Mix)
+	if err != nil {
+		return err
+	}
+	rep.Trends = tf
+	logf(cfg.Log, "trends p50 %.1f ms, faceted search p50 %.1f ms", tf.Trends.P50, tf.Faceted.P50)
+
 	rep.LoadAvg.mark("export")
 	logf(cfg.Log, "export of every match of %q", rep.Corpus.frequent)
 	ef, err := export(ctx, hc, srv, rep.Corpus.frequent, cfg.ExportMax)
@@ -742,4 +752,44 @@ func mb(b int64) string {
 		return fmt.Sprintf("%.2f GiB", float64(b)/(1<<30))
 	}
 	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+}
+
+// TrendFigures compare a trends request of two queries with monthly
+// buckets to a search of the first of them with the site, section and
+// month facets, both over HTTP, alternating, on the same query pairs.
+type TrendFigures struct {
+	Pairs   int     `json:"pairs"`
+	Trends  Latency `json:"trends"`
+	Faceted Latency `json:"faceted_search"`
+	Ratio   float64 `json:"p50_ratio"` // trends p50 / faceted search p50
+}
+
+// trendPairs is how many query pairs the trends phase asks.
+const trendPairs = 40
+
+func trends(ctx context.Context, hc *http.Client, base string, mix []Query) (*TrendFigures, error) {
+	var tr, fs []time.Duration
+	n := min(trendPairs, len(mix)/2)
+	for pass := 0; pass < 2; pass++ { // the first pass warms up
+		for i := 0; i < n; i++ {
+			a, b := mix[2*i].Text, mix[2*i+1].Text
+			t := time.Now()
+			if _, err := get(ctx, hc, base+"/api/trends?interval=month&q="+url.QueryEscape(a)+"&q="+url.QueryEscape(b)); err != nil {
+				return nil, fmt.Errorf("trends: %w", err)
+			}
+			d := time.Since(t)
+			t = time.Now()
+			if _, err := get(ctx, hc, searchURL(base, a)+"&facets=site,section,month"); err != nil {
+				return nil, fmt.Errorf("trends baseline: %w", err)
+			}
+			if pass == 1 {
+				tr, fs = append(tr, d), append(fs, time.Since(t))
+			}
+		}
+	}
+	f := &TrendFigures{Pairs: n, Trends: summarize(tr), Faceted: summarize(fs)}
+	if f.Faceted.P50 > 0 {
+		f.Ratio = round(f.Trends.P50/f.Faceted.P50, 2)
+	}
+	return f, nil
 }

@@ -20,6 +20,7 @@ import (
 // Service answers searches from one backend.
 type Service struct {
 	Backend index.Backend
+	denoms  denomCache // articles per day under given filters, for trends
 }
 
 // Response is the answer of /api/search.

@@ -109,10 +109,14 @@ func New(svc *search.Service, cfg Config) *Server {
 			r.With(cache.middleware(60)).Get("/articles/{id}", h.article)
 			r.With(cache.middleware(60)).Get("/articles/{id}/related", h.related)
 			r.With(cache.middleware(0)).Get("/stats", h.stats)
+			r.With(cache.middleware(0)).Get("/trends", h.trends)
+			r.With(cache.middleware(0)).Get("/terms", h.terms)
+			r.Get("/feed", h.feed)
 		})
 		// An export streams for as long as it has rows: no deadline, but it
 		// stops when the client goes away (the request context).
 		r.Get("/export", h.export)
+		r.Get("/concordance", h.concordance)
 	})
 	if cfg.Web != nil {
 		// GET (and HEAD) only: TRACE or PUT on the page is a 405, not the page.
