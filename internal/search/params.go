@@ -136,19 +136,11 @@ func ParseParams(v url.Values) (Params, error) {
 	if p.After != "" && v.Has("page") && p.Page != 1 {
 		return p, &ParamError{Param: "after", Msg: "cannot be combined with page"}
 	}
-	switch c := v.Get("collapse"); c {
-	case "", "0", "false":
-	case "1", "true":
-		p.Collapse = true
-	default:
-		return p, &ParamError{Param: "collapse", Msg: fmt.Sprintf("%q is not 1 or 0", c)}
+	if p.Collapse, err = boolParam(v, "collapse"); err != nil {
+		return p, err
 	}
-	switch e := v.Get("exact"); e {
-	case "", "0", "false":
-	case "1", "true":
-		p.Exact = true
-	default:
-		return p, &ParamError{Param: "exact", Msg: fmt.Sprintf("%q is not 1 or 0", e)}
+	if p.Exact, err = boolParam(v, "exact"); err != nil {
+		return p, err
 	}
 	p.Facets = DefaultFacets
 	if v.Has("facets") {
@@ -173,6 +165,18 @@ func isFacet(f string) bool {
 		}
 	}
 	return false
+}
+
+// boolParam reads a switch: 1 or true, 0 or false, absent is off.
+func boolParam(v url.Values, name string) (bool, error) {
+	switch s := v.Get(name); s {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	default:
+		return false, &ParamError{Param: name, Msg: fmt.Sprintf("%q is not 1 or 0", s)}
+	}
 }
 
 func intParam(v url.Values, name string, def, lo, hi int) (int, error) {

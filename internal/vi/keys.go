@@ -15,14 +15,9 @@ import (
 // as "tã" and is one: whether to take that reading is the caller's choice,
 // by how often each occurs).
 func Keystrokes(word string) (syllable string, ok bool) {
-	if word == "" || len(word) > 3*maxSyl || HasMarks(word) {
+	lower, ok := keyWord(word)
+	if !ok {
 		return "", false
-	}
-	lower := strings.ToLower(word)
-	for _, r := range lower {
-		if r >= utf8.RuneSelf || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			return "", false
-		}
 	}
 	if s, ok := applyKeys(lower, telexKeys); ok {
 		return s, true
@@ -34,14 +29,9 @@ func Keystrokes(word string) (syllable string, ok bool) {
 // ("dd" → "đ", "chee" → "chê"): the keys are read the same way, and what
 // they spell need only begin a syllable.
 func KeystrokePrefix(word string) (string, bool) {
-	if word == "" || len(word) > 3*maxSyl || HasMarks(word) {
+	lower, ok := keyWord(word)
+	if !ok {
 		return "", false
-	}
-	lower := strings.ToLower(word)
-	for _, r := range lower {
-		if r >= utf8.RuneSelf || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			return "", false
-		}
 	}
 	for _, keys := range []keyMap{telexKeys, vniKeys} {
 		if ls, tone, used := readKeys(lower, keys); used {
@@ -52,6 +42,21 @@ func KeystrokePrefix(word string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// keyWord returns word in lower case when it can be keystrokes: ASCII
+// letters and digits only, no longer than three keys a letter.
+func keyWord(word string) (string, bool) {
+	if word == "" || len(word) > 3*maxSyl {
+		return "", false
+	}
+	lower := strings.ToLower(word)
+	for _, r := range lower {
+		if r >= utf8.RuneSelf || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return "", false
+		}
+	}
+	return lower, true
 }
 
 // A key's effect on the letters typed before it.
