@@ -82,6 +82,14 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(tw, "index on disk\t%s\t%s\t%s\t\n", mb(r.Import.IndexBytes), bv(func(f ImportFigures) string { return mb(f.IndexBytes) }),
 		rt(func(f ImportFigures) float64 { return float64(f.IndexBytes) }))
 	fmt.Fprintf(tw, "index / raw JSONL\t%.2f\t%s\t\t\n", r.Import.SizeRatio, bv(func(f ImportFigures) string { return fmt.Sprintf("%.2f", f.SizeRatio) }))
+	if len(r.Import.Tenths) == 10 {
+		t := r.Import.Tenths
+		parts := make([]string, len(t))
+		for i, v := range t {
+			parts[i] = fmt.Sprintf("%.0f", v)
+		}
+		fmt.Fprintf(tw, "rate per tenth\t%s\tlast/first %.2f\t\t\n", strings.Join(parts, " "), ratio(t[9], t[0]))
+	}
 	if ri := r.Reimport; ri != nil {
 		fmt.Fprintf(tw, "re-import, unchanged\t%.1f s\t%d unchanged\t%.1f× faster\t\n", ri.Seconds, ri.Unchanged, ri.Speedup)
 	}

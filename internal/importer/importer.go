@@ -58,6 +58,15 @@ type Summary struct {
 	Duplicates  int            `json:"duplicates"` // the same id twice in one run: the later page wins
 	Seconds     float64        `json:"seconds"`
 	DocsPerSec  float64        `json:"docs_per_sec"`
+	// Timeline is the run's progress after every write: how the cost of
+	// a write grows with the size of the index.
+	Timeline []Mark `json:"timeline,omitempty"`
+}
+
+// Mark is the progress of a run when a batch became durable.
+type Mark struct {
+	Seen    int     `json:"seen"`
+	Seconds float64 `json:"seconds"`
 }
 
 // ReportLine is one line of the report file.
@@ -308,6 +317,7 @@ func (w *writer) flush(ctx context.Context) error {
 			return fmt.Errorf("import: record state: %w", err)
 		}
 	}
+	w.sum.Timeline = append(w.sum.Timeline, Mark{Seen: w.sum.Seen, Seconds: time.Since(w.start).Seconds()})
 	clear(w.batch)
 	w.order = w.order[:0]
 	w.pages = w.pages[:0]
