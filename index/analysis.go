@@ -103,7 +103,9 @@ func isBreak(gap []byte) bool {
 // pairFilter replaces a token stream by the pairs of adjacent tokens, each
 // one term made of the two terms joined by a space, at the position of the
 // first. Tokens that a position gap separates (sentence punctuation) make
-// no pair.
+// no pair. Pair terms carry no offsets: phrases read only positions and
+// snippets are cut from the stored text, so the index keeps a position per
+// pair occurrence and two zero bytes instead of the offsets.
 type pairFilter struct{}
 
 func (pairFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
@@ -129,7 +131,7 @@ func (pairFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		buf = append(buf, pairSep)
 		buf = append(buf, b.Term...)
 		toks = append(toks, analysis.Token{
-			Start: a.Start, End: b.End, Position: a.Position, Type: analysis.Shingle,
+			Position: a.Position, Type: analysis.Shingle,
 			Term: buf[start:len(buf):len(buf)],
 		})
 	}

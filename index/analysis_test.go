@@ -59,16 +59,27 @@ func TestAnalyzers(t *testing.T) {
 	}
 }
 
-func TestPairOffsets(t *testing.T) {
+// Pair terms keep the position of their first syllable and no offsets:
+// phrases read positions only, and snippets are cut from the stored text.
+func TestPairPositionsWithoutOffsets(t *testing.T) {
 	m, _ := newMapping()
 	text := "Thủ tướng. Dân chủ"
+	words := m.AnalyzerNamed(AnalyzerExact).Analyze([]byte(text))
 	toks := m.AnalyzerNamed(AnalyzerExactPairs).Analyze([]byte(text))
 	var got []string
 	for _, tok := range toks {
-		got = append(got, text[tok.Start:tok.End])
+		got = append(got, string(tok.Term))
+		if tok.Start != 0 || tok.End != 0 {
+			t.Errorf("pair %q has offsets %d-%d, want none", tok.Term, tok.Start, tok.End)
+		}
 	}
-	if want := []string{"Thủ tướng", "Dân chủ"}; !slices.Equal(got, want) {
-		t.Errorf("pair offsets cover %q, want %q", got, want)
+	if want := []string{"thủ tướng", "dân chủ"}; !slices.Equal(got, want) {
+		t.Fatalf("pairs %q, want %q", got, want)
+	}
+	// "Thủ" is the first word and "Dân" the third; the full stop between
+	// them leaves a gap of one position.
+	if toks[0].Position != words[0].Position || toks[1].Position != words[2].Position+1 {
+		t.Errorf("pair positions %d, %d; word positions %d, %d", toks[0].Position, toks[1].Position, words[0].Position, words[2].Position)
 	}
 }
 

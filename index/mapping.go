@@ -14,7 +14,9 @@ import (
 // 3: folded pair fields title_fp, body_fp with positions (they answer
 // phrases); canonical pair fields title_p, body_p without (they rank the
 // spelling typed first); no positions on the word fields.
-const SchemaVersion = 3
+// 4: no canonical pair fields (the canonical words rank the spelling
+// typed); pair terms keep positions but no offsets.
+const SchemaVersion = 4
 
 // Index-internal field names. The user-facing names (site, title, ...) are
 // mapped onto these by the query translation.
@@ -48,13 +50,12 @@ type schema struct {
 // folded pair fields (see plan.go), so the word fields need no positions;
 // the folded pair fields keep theirs so that a phrase of three or more
 // syllables is an exact phrase over pair terms, which are rare and so
-// cheap to verify. Canonical pairs only add to the score of an accented
-// query's matches spelled as typed. Measured with cmd/tracuu-eval on 10,000
-// articles: folded pairs alone make the index 4.3× the raw text (as large
-// as positions on the word fields would) and give accented known-item
-// queries MRR@10 0.938; canonical pairs make it 5.7× and 0.967 (body spans
-// 0.76 → 0.90); BM25 beat TF-IDF (accent-less spans 0.85 against 0.63).
-var defaultSchema = schema{exactWords: true, pairs: true, exactPairs: true, pairVectors: true, wordVectors: false, scoringModel: bindex.BM25Scoring}
+// cheap to verify. The spelling an accented query typed is ranked first by
+// the canonical word fields. Canonical pair fields did that more precisely
+// once, but cost more than they bring now: they held half the terms of the
+// index, and so about half of the time to build and merge its segments;
+// the README's performance section has the figures.
+var defaultSchema = schema{exactWords: true, pairs: true, exactPairs: false, pairVectors: true, wordVectors: false, scoringModel: bindex.BM25Scoring}
 
 // newMapping builds the static mapping of defaultSchema.
 func newMapping() (*mapping.IndexMappingImpl, error) { return newMappingFor(defaultSchema) }

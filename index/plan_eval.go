@@ -16,7 +16,7 @@ import (
 type Variant struct {
 	NoPairs         bool   // leave out the pair fields
 	NoExactWords    bool   // leave out the canonical word fields (folded words only)
-	NoExactPairs    bool   // leave out the canonical pair fields (folded ones only)
+	ExactPairs      bool   // add canonical pair fields next to the folded ones (measured only: the plan does not query them)
 	NoPairPositions bool   // pair fields without positions
 	WordPositions   bool   // positions on the word fields
 	Scoring         string // "bm25" or "tf-idf"; "" keeps the product's
@@ -26,7 +26,7 @@ func (v Variant) schema() schema {
 	sc := defaultSchema
 	sc.exactWords = !v.NoExactWords
 	sc.pairs = !v.NoPairs
-	sc.exactPairs = sc.exactPairs && !v.NoExactPairs
+	sc.exactPairs = sc.exactPairs || v.ExactPairs
 	sc.pairVectors = !v.NoPairPositions
 	sc.wordVectors = v.WordPositions
 	if v.Scoring != "" {

@@ -154,7 +154,7 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 			{"tracuu, tf-idf scoring", index.Variant{Scoring: "tf-idf"}, true},
 			{"tracuu without pair fields (positions on words)", index.Variant{NoPairs: true, WordPositions: true}, false},
 			{"tracuu, pairs without positions", index.Variant{NoPairPositions: true}, false},
-			{"tracuu, folded pairs only", index.Variant{NoExactPairs: true}, false},
+			{"tracuu with canonical pairs too", index.Variant{ExactPairs: true}, false},
 			// The floor: the least an accent-insensitive search can index
 			// (folded words, the stored article, facets), with and without
 			// the positions a phrase query would need. Issue #7's import
