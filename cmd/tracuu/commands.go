@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("source %s: %w", s, err)
 		}
 	}
+	bulkMemory()
 	b, err := index.Open(*dir, index.Options{})
 	if err != nil {
 		return err
@@ -99,6 +101,21 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("interrupted; the batches written so far are kept, run the same import again to finish")
 	}
 	return runErr
+}
+
+// bulkMemory lets the collector of an import or a reindex run less often:
+// the batches in flight are most of the heap, and all of it is garbage
+// once written, so the default GOGC of 100 marks it again and again. The
+// soft limit makes the collector run early instead when the heap nears
+// it, which keeps the peak RSS well within the 1 GiB an import may use.
+// GOGC and GOMEMLIMIT in the environment win.
+func bulkMemory() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(640 << 20)
+	}
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -177,6 +194,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
 	}
+	bulkMemory()
 	b, err := index.Open(*dir, index.Options{AnySchema: true})
 	if err != nil {
 		return err
