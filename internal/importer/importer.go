@@ -393,14 +393,22 @@ func process(it source.Item, st *State, force bool) outcome {
 			key = it.Name
 		}
 		page = &pageRecord{key: key, h: rawHash(it.Body)}
-		if st != nil && !force && st.unchanged(key, page.h) {
-			return outcome{unchanged: true}
+		if st != nil && !force {
+			if same, kind := st.unchanged(key, page.h); same && kind != "" {
+				// Counted as the first import counted it, in one vocabulary
+				// with an archive's pages, which are read again each time.
+				return outcome{kind: kind, report: &ReportLine{Name: it.Name, URL: it.URL, Status: "not_article",
+					Reason: kind + ": unchanged since the last import"}}
+			} else if same {
+				return outcome{unchanged: true}
+			}
 		}
 		res, err := extract.Extract(extract.Input{Body: it.Body, URL: it.URL, Header: it.Header})
 		if err != nil {
 			return skip(reasonKey(err), err.Error())
 		}
 		if res.Kind != extract.KindArticle {
+			page.kind = string(res.Kind)
 			return outcome{kind: string(res.Kind), page: page, fonts: res.FontEncodings, report: &ReportLine{
 				Name: it.Name, URL: it.URL, Status: "not_article", Reason: string(res.Kind) + ": " + res.Reason}}
 		}

@@ -284,3 +284,35 @@ func TestOversizedFieldsAreCutAndReported(t *testing.T) {
 		}
 	}
 }
+
+// TestReimportCountsPagesAsBefore re-imports a folder of real portal pages
+// (homepages and listings among them): every page counts as it did the
+// first time, no article page as "unchanged" and every other as not an
+// article, as an archive's pages, read again each time, are counted.
+func TestReimportCountsPagesAsBefore(t *testing.T) {
+	b, st := openIndex(t)
+	ctx := context.Background()
+	dir := "../../../shared/corpus/vi-pages/pages"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("shared corpus not found at %s: %v", dir, err)
+	}
+	var reports [2]bytes.Buffer
+	var sums [2]Summary
+	for i := range sums {
+		s, err := Run(ctx, b, []string{dir}, Options{State: st, Report: &reports[i]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums[i] = s
+	}
+	first, again := sums[0], sums[1]
+	if first.NotArticles == 0 || first.New == 0 {
+		t.Fatalf("first import %+v: the test needs articles and other pages", first)
+	}
+	if again.NotArticles != first.NotArticles || again.Unchanged != first.New || again.New+again.Updated != 0 {
+		t.Errorf("re-import %+v; first %+v: want the same not-articles and the articles unchanged", again, first)
+	}
+	if n := bytes.Count(reports[1].Bytes(), []byte(`"not_article"`)); n != first.NotArticles {
+		t.Errorf("re-import report lists %d pages as not articles, want %d", n, first.NotArticles)
+	}
+}

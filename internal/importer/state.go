@@ -26,7 +26,7 @@ type State struct {
 const StateFile = "import-state.bolt"
 
 var (
-	bucketPages = []byte("pages") // page key → raw hash (16 bytes) + article id
+	bucketPages = []byte("pages") // page key → raw hash (16 bytes) + article id, or 0 + kind for no article
 	bucketSims  = []byte("sims")  // article id → simhash (8 bytes) + cluster key
 )
 
@@ -62,21 +62,33 @@ func rawHash(b []byte) [16]byte {
 }
 
 // unchanged reports whether the page under key was imported before with
-// exactly these bytes. Safe for concurrent use by the workers.
-func (s *State) unchanged(key string, h [16]byte) bool {
-	same := false
+// exactly these bytes, and when it was no article, the kind it was found
+// to be ("not_article" for states written before kinds were kept), so a
+// re-import counts it as the first import did. Safe for concurrent use by
+// the workers.
+func (s *State) unchanged(key string, h [16]byte) (same bool, notArticle string) {
 	_ = s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketPages).Get([]byte(key))
 		same = len(v) >= 16 && [16]byte(v[:16]) == h
+		switch rest := v[min(len(v), 16):]; {
+		case !same:
+		case len(rest) == 0:
+			notArticle = "not_article"
+		case rest[0] == 0:
+			notArticle = string(rest[1:])
+		}
 		return nil
 	})
-	return same
+	return same, notArticle
 }
 
+// pageRecord is what the state keeps of a page: its raw hash and the id of
+// its article, or for a page that is no article, its kind.
 type pageRecord struct {
-	key string
-	h   [16]byte
-	id  string
+	key  string
+	h    [16]byte
+	id   string
+	kind string // for a page that is no article
 }
 
 type simRecord struct {
@@ -93,7 +105,11 @@ func (s *State) record(pages []pageRecord, sims []simRecord) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		pb, sb := tx.Bucket(bucketPages), tx.Bucket(bucketSims)
 		for _, p := range pages {
-			if err := pb.Put([]byte(p.key), append(p.h[:], p.id...)); err != nil {
+			v := append(p.h[:], p.id...)
+			if p.id == "" {
+				v = append(append(p.h[:], 0), p.kind...)
+			}
+			if err := pb.Put([]byte(p.key), v); err != nil {
 				return err
 			}
 		}
