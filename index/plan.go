@@ -397,13 +397,13 @@ func (b *Bleve) Frequencies(ctx context.Context, texts []string) ([]uint64, erro
 		return nil, fmt.Errorf("frequencies: %w", err)
 	}
 	defer r.Close()
-	title, body := textField{fTitle, fTitleFolded, fTitlePairs, fTitleFPairs, 0}, textField{fBody, fBodyFolded, fBodyPairs, fBodyFPairs, 0}
+	fields, _ := textFields("") // title and body
 	for i, text := range texts {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		ws := queryWords.Analyze([]byte(text))
-		for _, f := range []textField{title, body} {
+		for _, f := range fields {
 			field, term := "", ""
 			switch {
 			case len(ws) == 1 && marked(ws[0].Term) && defaultSchema.exactWords:

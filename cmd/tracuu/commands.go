@@ -342,27 +342,16 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	size := fl.Int("size", search.DefaultSize, "`N` results to show (1–100)")
 	page := fl.Int("page", 1, "page `N` of the results")
 	sortBy := fl.String("sort", "", "`ORDER`: relevance, newest or oldest")
-	from := fl.String("from", "", "published on or after `DATE` (YYYY, YYYY-MM, YYYY-MM-DD)")
-	to := fl.String("to", "", "published on or before `DATE` (YYYY, YYYY-MM, YYYY-MM-DD)")
-	exact := fl.Bool("exact", false, "search exactly what was typed: no reading of wrong marks or input-method keys")
-	var sites, sections, authors listFlag
-	fl.Var(&sites, "site", "only this `SITE` (repeatable)")
-	fl.Var(&sections, "section", "only this `SECTION` (repeatable)")
-	fl.Var(&authors, "author", "only this `AUTHOR` (repeatable)")
+	filters := filterFlags(fl)
 	words, err := parse(fl, args)
 	if err != nil {
 		return err
 	}
 	v := url.Values{"q": {strings.Join(words, " ")}, "size": {strconv.Itoa(*size)}, "page": {strconv.Itoa(*page)}}
-	for k, s := range map[string]string{"sort": *sortBy, "from": *from, "to": *to} {
-		if s != "" {
-			v.Set(k, s)
-		}
+	if *sortBy != "" {
+		v.Set("sort", *sortBy)
 	}
-	v["site"], v["section"], v["author"] = sites, sections, authors
-	if *exact {
-		v.Set("exact", "1")
-	}
+	filters(v)
 	p, err := search.ParseParams(v)
 	if err != nil {
 		return usageError{err.Error()}
@@ -387,12 +376,18 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(res)
+		return writeJSON(stdout, res)
 	}
 	printHits(stdout, res, isTerminal(stdout))
 	return nil
+}
+
+// writeJSON prints v as one line of the API's JSON (text as it is, no
+// HTML escapes).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 type listFlag []string

@@ -31,13 +31,13 @@ func init() {
 // filterFlags adds the filters of a search to fl; the returned function
 // writes those given into v.
 func filterFlags(fl *flag.FlagSet) func(v url.Values) {
-	from := fl.String("from", "", "published on or after (YYYY, YYYY-MM, YYYY-MM-DD)")
-	to := fl.String("to", "", "published on or before (YYYY, YYYY-MM, YYYY-MM-DD)")
-	exact := fl.Bool("exact", false, "search exactly what was typed")
+	from := fl.String("from", "", "published on or after `DATE` (YYYY, YYYY-MM, YYYY-MM-DD)")
+	to := fl.String("to", "", "published on or before `DATE` (YYYY, YYYY-MM, YYYY-MM-DD)")
+	exact := fl.Bool("exact", false, "search exactly what was typed: no reading of wrong marks or input-method keys")
 	var sites, sections, authors listFlag
-	fl.Var(&sites, "site", "only this site (repeatable)")
-	fl.Var(&sections, "section", "only this section (repeatable)")
-	fl.Var(&authors, "author", "only this author (repeatable)")
+	fl.Var(&sites, "site", "only this `SITE` (repeatable)")
+	fl.Var(&sections, "section", "only this `SECTION` (repeatable)")
+	fl.Var(&authors, "author", "only this `AUTHOR` (repeatable)")
 	return func(v url.Values) {
 		for k, s := range map[string]string{"from": *from, "to": *to} {
 			if s != "" {
@@ -105,9 +105,7 @@ func runTrends(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	switch {
 	case *asJSON:
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(tr)
+		return writeJSON(stdout, tr)
 	case *asCSV:
 		return search.WriteTrendsCSV(stdout, tr)
 	}
@@ -248,9 +246,7 @@ func runTerms(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return asUsage(err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(res)
+		return writeJSON(stdout, res)
 	}
 	fmt.Fprintf(stdout, "%d of %d matches read; %d articles in the archive (%d ms)\n", res.Sample, res.Matches, res.Articles, res.TookMS)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)

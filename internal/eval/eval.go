@@ -147,7 +147,7 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 
 	systems := []system{ourSystem("tracuu", ours)}
 	if base != nil {
-		systems = append(systems, system{name: "baseline", search: baseSearch(base)})
+		systems = append(systems, baseSystem(base))
 	}
 	if cfg.Variants {
 		for _, v := range []struct {
@@ -301,46 +301,47 @@ func figures(name string, docs int, took time.Duration, size, raw int64) IndexFi
 
 // system is a searcher under test: text in, ranked ids and total out.
 type system struct {
-	name        string
-	search      func(ctx context.Context, text string, phrase bool) ([]string, uint64, error)
-	interpreted func(ctx context.Context, text string) bool // nil: never
+	name   string
+	search func(ctx context.Context, text string, phrase bool) (answer, error)
+}
+
+// answer is a system's reply: the first ten ids, the total, and whether
+// the query was searched in another reading than typed (search.Plan).
+type answer struct {
+	ids         []string
+	total       uint64
+	interpreted bool
 }
 
 // ourSystem asks tracuu as the API does: the query planned (search.Plan),
 // then searched.
 func ourSystem(name string, b index.Backend) system {
 	svc := &search.Service{Backend: b}
-	return system{name: name, search: ourSearch(svc), interpreted: func(ctx context.Context, text string) bool {
-		p, err := svc.Plan(ctx, text, false)
-		return err == nil && p.Interpreted != ""
-	}}
-}
-
-func ourSearch(svc *search.Service) func(context.Context, string, bool) ([]string, uint64, error) {
-	return func(ctx context.Context, text string, phrase bool) ([]string, uint64, error) {
+	return system{name: name, search: func(ctx context.Context, text string, phrase bool) (answer, error) {
 		if phrase {
 			text = `"` + text + `"`
 		}
 		p, err := svc.Plan(ctx, text, false)
 		if err != nil {
-			return nil, 0, fmt.Errorf("parse %q: %w", text, err)
+			return answer{}, fmt.Errorf("parse %q: %w", text, err)
 		}
-		res, err := svc.Backend.Search(ctx, index.Request{Query: p.Query, Size: 10})
+		res, err := b.Search(ctx, index.Request{Query: p.Query, Size: 10})
 		if err != nil {
-			return nil, 0, err
+			return answer{}, err
 		}
-		ids := make([]string, len(res.Hits))
+		a := answer{ids: make([]string, len(res.Hits)), total: res.Total, interpreted: p.Interpreted != ""}
 		for i, h := range res.Hits {
-			ids[i] = h.Article.ID
+			a.ids[i] = h.Article.ID
 		}
-		return ids, res.Total, nil
-	}
+		return a, nil
+	}}
 }
 
-func baseSearch(b *index.Baseline) func(context.Context, string, bool) ([]string, uint64, error) {
-	return func(ctx context.Context, text string, phrase bool) ([]string, uint64, error) {
-		return b.Search(ctx, text, phrase, 10)
-	}
+func baseSystem(b *index.Baseline) system {
+	return system{name: "baseline", search: func(ctx context.Context, text string, phrase bool) (answer, error) {
+		ids, total, err := b.Search(ctx, text, phrase, 10)
+		return answer{ids: ids, total: total}, err
+	}}
 }
 
 // rank asks every known-item query and scores the rank of its target.
@@ -368,11 +369,12 @@ func rank(ctx context.Context, s system, items []KnownItem, titles map[string]ma
 	interpreted := map[string]int{}
 	for _, it := range items {
 		t0 := time.Now()
-		ids, _, err := s.search(ctx, it.Text, false)
+		a, err := s.search(ctx, it.Text, false)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
 		}
-		if s.interpreted != nil && s.interpreted(ctx, it.Text) {
+		ids := a.ids
+		if a.interpreted {
 			interpreted[it.Class]++
 		}
 		lat := time.Since(t0)
@@ -413,7 +415,7 @@ func rank(ctx context.Context, s system, items []KnownItem, titles map[string]ma
 func phraseLatency(ctx context.Context, s system, phrases []string) (PhraseFigures, error) {
 	pf := PhraseFigures{System: s.name, N: len(phrases)}
 	for _, p := range phrases {
-		if _, _, err := s.search(ctx, p, true); err != nil {
+		if _, err := s.search(ctx, p, true); err != nil {
 			return pf, err
 		}
 	}
@@ -421,12 +423,12 @@ func phraseLatency(ctx context.Context, s system, phrases []string) (PhraseFigur
 	var total uint64
 	for _, p := range phrases {
 		t0 := time.Now()
-		_, n, err := s.search(ctx, p, true)
+		a, err := s.search(ctx, p, true)
 		if err != nil {
 			return pf, err
 		}
 		lat = append(lat, time.Since(t0))
-		total += n
+		total += a.total
 	}
 	pf.P50ms, pf.P95ms, pf.MaxMs = percentiles(lat)
 	if len(phrases) > 0 {

@@ -37,21 +37,9 @@ func news(t *testing.T) (*Service, []article.Article) {
 			newsArts = append(newsArts, a)
 			return len(newsArts) < 1500, nil
 		})
-		if newsErr != nil {
-			return
+		if newsErr == nil {
+			newsSvc, newsErr = serviceOver(ctx, newsArts)
 		}
-		dir, err := osTempDir()
-		if err != nil {
-			newsErr = err
-			return
-		}
-		b, err := index.Open(filepath.Join(dir, "ix"), index.Options{})
-		if err != nil {
-			newsErr = err
-			return
-		}
-		newsErr = b.Upsert(ctx, newsArts...)
-		newsSvc = &Service{Backend: b}
 	})
 	if newsErr != nil {
 		t.Fatalf("news index: %v", newsErr)
@@ -198,7 +186,46 @@ func TestKeystrokesAndPastedTitles(t *testing.T) {
 	}
 }
 
-func osTempDir() (string, error) { return os.MkdirTemp("", "tracuu-search-test-") }
+// shared holds the indexes built once for this package's tests, removed
+// when they end.
+var shared struct {
+	sync.Mutex
+	dirs    []string
+	indexes []*index.Bleve
+}
+
+// serviceOver indexes arts into a new index and serves searches from it.
+func serviceOver(ctx context.Context, arts []article.Article) (*Service, error) {
+	dir, err := os.MkdirTemp("", "tracuu-search-test-")
+	if err != nil {
+		return nil, err
+	}
+	shared.Lock()
+	shared.dirs = append(shared.dirs, dir)
+	shared.Unlock()
+	b, err := index.Open(filepath.Join(dir, "ix"), index.Options{})
+	if err != nil {
+		return nil, err
+	}
+	shared.Lock()
+	shared.indexes = append(shared.indexes, b)
+	shared.Unlock()
+	if err := b.Upsert(ctx, arts...); err != nil {
+		return nil, err
+	}
+	return &Service{Backend: b}, nil
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, b := range shared.indexes {
+		b.Close()
+	}
+	for _, d := range shared.dirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
 
 // TestSuggestKeystrokes completes Telex keys as it completes the syllables
 // they spell, and keeps marks typed as meant.

@@ -72,17 +72,21 @@ func (h *highlighter) addText(field, text string) {
 	}
 }
 
-// matches reports whether word is one the query matched; asTyped holds the
-// unmarked query words that this text spells without marks.
-func (h *highlighter) matches(word string, asTyped map[string]bool) bool {
-	n := vi.Normalize(word)
-	if h.exact[n] {
-		return true
-	}
-	for _, p := range h.exactPre {
-		if strings.HasPrefix(n, p) {
+// matches reports whether word is one the query matched. n is its
+// canonical form, computed only when the query has words with marks (""
+// otherwise); asTyped holds the unmarked query words that this text
+// spells without marks.
+func (h *highlighter) matches(word, n string, asTyped map[string]bool) bool {
+	if n != "" {
+		if h.exact[n] {
 			return true
 		}
+		for _, p := range h.exactPre {
+			if strings.HasPrefix(n, p) {
+				return true
+			}
+		}
+		word = n
 	}
 	f := vi.Fold(word)
 	if h.folded[f] && (!asTyped[f] || n == f) {
@@ -94,22 +98,6 @@ func (h *highlighter) matches(word string, asTyped map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-// asTyped returns, for a query mixing words with and without marks, the
-// words typed without marks that text holds spelled exactly so.
-func (h *highlighter) asTyped(text string, ws [][2]int) map[string]bool {
-	if len(h.exact) == 0 && len(h.exactPre) == 0 || len(h.folded) == 0 {
-		return nil
-	}
-	out := map[string]bool{}
-	for _, w := range ws {
-		n := vi.Normalize(text[w[0]:w[1]])
-		if h.folded[n] {
-			out[n] = true
-		}
-	}
-	return out
 }
 
 // words returns the byte spans of the words of s: runs of letters, digits
@@ -141,9 +129,29 @@ func words(s string) [][2]int {
 func (h *highlighter) spans(text string) [][2]int {
 	var out [][2]int
 	ws := words(text)
-	typed := h.asTyped(text, ws)
-	for _, w := range ws {
-		if !h.matches(text[w[0]:w[1]], typed) {
+	// Canonical forms are needed only to compare words typed with marks;
+	// a query without them folds each word once, as it always did.
+	var norms []string
+	var typed map[string]bool
+	if len(h.exact) > 0 || len(h.exactPre) > 0 {
+		norms = make([]string, len(ws))
+		for i, w := range ws {
+			norms[i] = vi.Normalize(text[w[0]:w[1]])
+			if h.folded[norms[i]] {
+				// A mixed query: this text spells an unmarked word as typed.
+				if typed == nil {
+					typed = map[string]bool{}
+				}
+				typed[norms[i]] = true
+			}
+		}
+	}
+	for i, w := range ws {
+		n := ""
+		if norms != nil {
+			n = norms[i]
+		}
+		if !h.matches(text[w[0]:w[1]], n, typed) {
 			continue
 		}
 		if n := len(out); n > 0 && strings.TrimSpace(text[out[n-1][1]:w[0]]) == "" && !strings.Contains(text[out[n-1][1]:w[0]], "\n") {

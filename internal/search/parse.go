@@ -52,23 +52,31 @@ var scopes = map[string]string{
 // parentheses, OR between two clauses, a known field glued to its word);
 // every other character that is not a letter or a digit is ignored, as
 // the analyzers ignore it, so pasted titles and questions search as words.
-func Parse(s string) (index.Query, error) { return parse(s, nil) }
+func Parse(s string) (index.Query, error) {
+	toks, err := tokens(s)
+	if err != nil {
+		return nil, err
+	}
+	return parse(s, toks, nil)
+}
 
-// parse is Parse with other readings of some plain words: readings maps a
-// token's index (see plainWords) to the text to search for it. A reading
-// that is the word without its marks replaces it; any other reading (the
-// syllable keystrokes spell) is searched alongside it.
-func parse(s string, readings map[int]string) (index.Query, error) {
+// tokens refuses a query too long or not UTF-8, and splits the rest.
+func tokens(s string) ([]token, error) {
 	if len(s) > MaxQueryBytes {
 		return nil, &SyntaxError{Msg: fmt.Sprintf("longer than %d bytes", MaxQueryBytes)}
 	}
 	if !utf8.ValidString(s) {
 		return nil, &SyntaxError{Msg: "not valid UTF-8"}
 	}
-	toks, err := lex(s)
-	if err != nil {
-		return nil, err
-	}
+	return lex(s), nil
+}
+
+// parse builds the query tree of s from its tokens, with other readings
+// of some plain words: readings maps a token's index (see plainWords) to
+// the text to search for it. A reading that is the word without its marks
+// replaces it; any other reading (the syllable keystrokes spell) is
+// searched alongside it.
+func parse(s string, toks []token, readings map[int]string) (index.Query, error) {
 	if len(toks) == 0 {
 		return index.MatchAll{}, nil
 	}
@@ -114,7 +122,7 @@ func (t *token) plain() bool {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
 
-func lex(s string) ([]token, error) {
+func lex(s string) []token {
 	var toks []token
 	col := func(i int) int { return utf8.RuneCountInString(s[:i]) + 1 }
 	runeAt := func(i int) rune {
@@ -187,7 +195,7 @@ func lex(s string) ([]token, error) {
 		}
 		toks = append(toks, t)
 	}
-	return operators(toks), nil
+	return operators(toks)
 }
 
 // trimWord returns the bytes of s[i:j] without the characters around the
@@ -455,14 +463,10 @@ func (p *parser) unary() (index.Query, string, error) {
 	return index.Bool{Should: []index.Query{index.Term{Text: text}, index.Term{Text: r}}}, r, nil
 }
 
-// plainWords lists the plain words of s (see token.plain) by token index,
+// plainWords lists the plain words of s, split into toks (see token.plain), by token index,
 // and which of them follow another plain word with only spaces between:
 // the pairs.
-func plainWords(s string) (words map[int]string, pairs [][2]int) {
-	if len(s) > MaxQueryBytes || !utf8.ValidString(s) {
-		return nil, nil
-	}
-	toks, _ := lex(s)
+func plainWords(s string, toks []token) (words map[int]string, pairs [][2]int) {
 	words = map[int]string{}
 	for i := range toks {
 		if !toks[i].plain() {

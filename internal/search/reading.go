@@ -49,11 +49,15 @@ type Planned struct {
 // Every search, count and export of a query goes through Plan, so they
 // all answer the same set.
 func (s *Service) Plan(ctx context.Context, q string, exact bool) (Planned, error) {
-	parsed, err := Parse(q)
+	toks, err := tokens(q)
+	if err != nil {
+		return Planned{}, err
+	}
+	parsed, err := parse(q, toks, nil)
 	if err != nil || exact {
 		return Planned{Query: parsed}, err
 	}
-	words, pairs := plainWords(q)
+	words, pairs := plainWords(q, toks)
 	if len(words) == 0 {
 		return Planned{Query: parsed}, nil
 	}
@@ -66,20 +70,23 @@ func (s *Service) Plan(ctx context.Context, q string, exact bool) (Planned, erro
 	// Ask the archive about each candidate reading at once.
 	var texts []string
 	ask := func(t string) int { texts = append(texts, t); return len(texts) - 1 }
-	type candidate struct{ typed, other int }
+	// A candidate reading of a word: the indexes of its counts in texts,
+	// and the text the reading searches.
+	type candidate struct {
+		typed, other int
+		text         string
+	}
 	keys := map[int]candidate{}
-	keyText := map[int]string{}
 	slips := map[int]candidate{}
 	for _, i := range at {
 		w := words[i]
 		if !vi.HasMarks(w) {
 			if k, ok := vi.Keystrokes(w); ok {
-				keys[i] = candidate{ask(w), ask(k)}
-				keyText[i] = k
+				keys[i] = candidate{ask(w), ask(k), k}
 			}
 			continue
 		}
-		slips[i] = candidate{ask(w), ask(vi.Fold(w))}
+		slips[i] = candidate{ask(w), ask(vi.Fold(w)), vi.Fold(w)}
 	}
 	var pairSlips [][2]int
 	var pairAsk []candidate
@@ -87,7 +94,7 @@ func (s *Service) Plan(ctx context.Context, q string, exact bool) (Planned, erro
 		a, b := words[p[0]], words[p[1]]
 		if len(words) == 2 && vi.HasMarks(a) && vi.HasMarks(b) {
 			pairSlips = append(pairSlips, p)
-			pairAsk = append(pairAsk, candidate{ask(a + " " + b), ask(vi.Fold(a) + " " + vi.Fold(b))})
+			pairAsk = append(pairAsk, candidate{typed: ask(a + " " + b), other: ask(vi.Fold(a) + " " + vi.Fold(b))})
 		}
 	}
 	if len(texts) == 0 {
@@ -101,7 +108,7 @@ func (s *Service) Plan(ctx context.Context, q string, exact bool) (Planned, erro
 	for _, odds := range []uint64{keysOdds, keysOddsBeside} {
 		for i, c := range keys {
 			if n[c.other] > 0 && n[c.typed]*odds < n[c.other] {
-				readings[i] = keyText[i]
+				readings[i] = c.text
 			}
 		}
 		if len(readings) == 0 {
@@ -112,7 +119,7 @@ func (s *Service) Plan(ctx context.Context, q string, exact bool) (Planned, erro
 		// A required word that no article holds empties the answer: any
 		// other spelling is better than none.
 		if n[c.other] > 0 && (n[c.typed] == 0 || n[c.typed]*slipWordOdds < n[c.other]) {
-			readings[i] = vi.Fold(words[i])
+			readings[i] = c.text
 		}
 	}
 	for k, p := range pairSlips {
@@ -124,16 +131,16 @@ func (s *Service) Plan(ctx context.Context, q string, exact bool) (Planned, erro
 	if len(readings) == 0 {
 		return Planned{Query: parsed}, nil
 	}
-	read, err := parse(q, readings)
+	read, err := parse(q, toks, readings)
 	if err != nil {
 		return Planned{}, err
 	}
-	return Planned{Query: read, Interpreted: rewrite(q, readings)}, nil
+	return Planned{Query: read, Interpreted: rewrite(q, toks, readings)}, nil
 }
 
-// rewrite returns q with the words that have readings replaced by them.
-func rewrite(q string, readings map[int]string) string {
-	toks, _ := lex(q)
+// rewrite returns q, split into toks, with the words that have readings
+// replaced by them.
+func rewrite(q string, toks []token, readings map[int]string) string {
 	var b strings.Builder
 	pos := 0
 	for i, t := range toks {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/url"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -53,21 +52,9 @@ func dated(t *testing.T) (*Service, []article.Article) {
 			datedArts = append(datedArts, a)
 			return withDate < 800 || without < 200, nil
 		})
-		if datedErr != nil {
-			return
+		if datedErr == nil {
+			datedSvc, datedErr = serviceOver(ctx, datedArts)
 		}
-		dir, err := osTempDir()
-		if err != nil {
-			datedErr = err
-			return
-		}
-		b, err := index.Open(filepath.Join(dir, "dated"), index.Options{})
-		if err != nil {
-			datedErr = err
-			return
-		}
-		datedErr = b.Upsert(ctx, datedArts...)
-		datedSvc = &Service{Backend: b}
 	})
 	if datedErr != nil {
 		t.Fatalf("dated index: %v", datedErr)

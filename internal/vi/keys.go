@@ -236,7 +236,11 @@ func horn(ls []rune, breve bool) bool {
 		}
 	}
 	if i := lastOf(ls, "uo"); i >= 0 {
-		ls[i] = map[rune]rune{'u': 'ư', 'o': 'ơ'}[ls[i]]
+		if ls[i] == 'u' {
+			ls[i] = 'ư'
+		} else {
+			ls[i] = 'ơ'
+		}
 		return true
 	}
 	if i := lastOf(ls, "a"); breve && i >= 0 {
