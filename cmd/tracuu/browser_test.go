@@ -96,7 +96,8 @@ func (b *browser) wait(what, cond string) {
 		}
 		// A navigation that is still settling replaces the page's JavaScript
 		// context under the poll; poll again in the new one.
-		if msg := err.Error(); time.Now().Before(deadline) && (strings.Contains(msg, "context with specified id") || strings.Contains(msg, "context was destroyed")) {
+		if msg := err.Error(); time.Now().Before(deadline) && (strings.Contains(msg, "context with specified id") || strings.Contains(msg, "context was destroyed") ||
+			strings.Contains(msg, "Inspected target navigated or closed")) {
 			time.Sleep(50 * time.Millisecond)
 			continue
 		}
