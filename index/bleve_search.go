@@ -419,6 +419,8 @@ func (b *Bleve) translateBool(ctx context.Context, q Bool) (query.Query, error) 
 		return nil, err
 	}
 	switch {
+	case len(q.Must) > 0 && len(q.Should) > 0:
+		bq.Should = heldShould{bq.Should}
 	case len(q.Must) == 0 && len(q.Should) > 0:
 		bq.SetMinShould(1)
 	case len(q.Must) == 0 && len(q.Should) == 0:
@@ -442,6 +444,8 @@ func scaleBoost(q query.Query, m float64) {
 		for _, c := range q.Conjuncts {
 			scaleBoost(c, m)
 		}
+	case heldShould:
+		scaleBoost(q.Query, m)
 	case *query.DisjunctionQuery:
 		for _, d := range q.Disjuncts {
 			scaleBoost(d, m)
