@@ -59,8 +59,18 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 			joint = append(joint, f)
 		}
 	}
-	mainQ := b.counting(b.filtered(q, req, ""), joint)
+	// A search that asks for no hits only counts: no scores, no optional
+	// clauses.
+	countOnly := size == 0 && !req.Collapse
+	mq := q
+	if countOnly {
+		mq = required(q)
+	}
+	mainQ := b.counting(b.filtered(mq, req, ""), joint)
 	main := bleve.NewSearchRequestOptions(mainQ, size, offset, false)
+	if countOnly {
+		main.Score = bleve.ScoreNone
+	}
 	main.Fields = []string{fSource}
 	main.SortByCustom(sortOrder(req.Sort))
 	if after != nil {
@@ -98,8 +108,10 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 		out.Facets[f] = mainQ.counts.result(f, facetSizes[f])
 	}
 	for _, f := range separate {
-		fq := b.counting(b.filtered(q, req, f), []string{f})
-		if _, err := b.search(ctx, bleve.NewSearchRequestOptions(fq, 0, 0, false)); err != nil {
+		fq := b.counting(b.filtered(required(q), req, f), []string{f})
+		freq := bleve.NewSearchRequestOptions(fq, 0, 0, false)
+		freq.Score = bleve.ScoreNone
+		if _, err := b.search(ctx, freq); err != nil {
 			return Result{}, fmt.Errorf("search: facet %s: %w", f, err)
 		}
 		out.Facets[f] = fq.counts.result(f, facetSizes[f])

@@ -62,6 +62,9 @@ func (b *Bleve) bm25Stats(ctx context.Context) (*search.BM25Stats, error) {
 		// Bleve divides by the document count and rounds up.
 		st.FieldCardinality[f] = int(avg * float64(n))
 	}
+	// Unscored searches merge the postings of several terms into one
+	// reader that Bleve names "*" and looks up here too.
+	st.FieldCardinality["*"] = int(n)
 	l.docs, l.stats = n, st
 	return st, nil
 }

@@ -1,9 +1,12 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +38,14 @@ type facetCache struct {
 	mu   sync.Mutex
 	segs map[segment.Segment]*segFacets
 	dict [len(facetOrder)]ordDict
+	// inOrder lists each histogram field's ordinals by value, rebuilt when
+	// new values appear, so that counting days needs no sort per search.
+	inOrder [len(facetOrder)][]uint32
+}
+
+// histogram reports whether a facet reads in time order, not by count.
+func histogram(field string) bool {
+	return field == FieldYear || field == FieldMonth || field == FieldDay
 }
 
 // facetOrder is the position of each facet field in the arrays.
@@ -125,6 +136,12 @@ func (c *facetCache) view(snap *scorch.IndexSnapshot) (*facetView, error) {
 	for f := range c.dict {
 		// Later appends never touch the elements this header covers.
 		v.values[f] = c.dict[f].values
+		if histogram(facetOrder[f]) {
+			if len(c.inOrder[f]) != len(v.values[f]) {
+				c.inOrder[f] = valueOrder(v.values[f])
+			}
+			v.inOrder[f] = c.inOrder[f]
+		}
 	}
 	return v, nil
 }
@@ -199,6 +216,17 @@ type facetView struct {
 	segs    []*segFacets
 	offsets []uint64
 	values  [len(facetOrder)][]string // per slot, the value of each ordinal when the view was made
+	inOrder [len(facetOrder)][]uint32 // per histogram slot, its ordinals by value
+}
+
+// valueOrder returns the ordinals of values sorted by value.
+func valueOrder(values []string) []uint32 {
+	out := make([]uint32, len(values))
+	for i := range out {
+		out[i] = uint32(i)
+	}
+	slices.SortFunc(out, func(a, b uint32) int { return strings.Compare(values[a], values[b]) })
+	return out
 }
 
 // facetCounts accumulates the counts of one search.
@@ -258,24 +286,34 @@ func (fc *facetCounts) result(field string, size int) []FacetValue {
 	if fc == nil || s < 0 || fc.counts[s] == nil {
 		return out
 	}
-	values := fc.view.values[s]
-	for o, n := range fc.counts[s] {
-		if n > 0 {
-			out = append(out, FacetValue{Value: values[o], Count: int(n)})
+	values, counts := fc.view.values[s], fc.counts[s]
+	if histogram(field) {
+		for _, o := range fc.view.inOrder[s] {
+			if n := counts[o]; n > 0 {
+				out = append(out, FacetValue{Value: values[o], Count: int(n)})
+			}
+		}
+		if len(out) <= size {
+			return out
+		}
+	} else {
+		for o, n := range counts {
+			if n > 0 {
+				out = append(out, FacetValue{Value: values[o], Count: int(n)})
+			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
+	// A histogram longer than size keeps its most frequent values, in
+	// time order.
+	slices.SortFunc(out, func(a, b FacetValue) int {
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
 		}
-		return out[i].Value < out[j].Value
+		return strings.Compare(a.Value, b.Value)
 	})
-	if len(out) > size {
-		out = out[:size]
-	}
-	if field == FieldYear || field == FieldMonth || field == FieldDay {
-		// A histogram reads in time order, not by count.
-		sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	out = out[:min(len(out), size)]
+	if histogram(field) {
+		slices.SortFunc(out, func(a, b FacetValue) int { return strings.Compare(a.Value, b.Value) })
 	}
 	return out
 }
