@@ -152,8 +152,6 @@ func (b *browser) shot(name string) {
 	}
 }
 
-func (b *browser) hits() int { return evalJS[int](b, `document.querySelectorAll("#hits > li").length`) }
-
 func (b *browser) search() string { return evalJS[string](b, `location.search`) }
 
 func TestBrowser(t *testing.T) {

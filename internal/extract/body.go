@@ -193,7 +193,7 @@ func longAfter(bs []*block) bool {
 // cheap necessary condition (a digit near the end) before the regexp.
 func endsWithDate(s string) bool {
 	tail := s[max(0, len(s)-8):]
-	if strings.IndexAny(tail, "0123456789") < 0 {
+	if !strings.ContainsAny(tail, "0123456789") {
 		return false
 	}
 	return datedLink.MatchString(s[max(0, len(s)-40):])

@@ -155,16 +155,6 @@ func inTemplate(n *html.Node) bool {
 	return false
 }
 
-// attrOK returns an attribute and whether it is present.
-func attrOK(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
-
 // firstNonEmpty returns the first of ss that is not blank, trimmed.
 func firstNonEmpty(ss ...string) string {
 	for _, s := range ss {
