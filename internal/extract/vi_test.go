@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
 
 type viEntry struct {
@@ -26,10 +27,10 @@ type viEntry struct {
 // loadVI reads the vi-pages manifest, or skips when the corpus is absent.
 func loadVI(t *testing.T) (dir string, entries []viEntry) {
 	t.Helper()
-	dir = filepath.Join(corpusDir, "vi-pages")
+	dir = corpustest.Path(t, "vi-pages")
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
-		t.Skipf("vi-pages corpus not available (%v): the real-data tests need %s", err, dir)
+		t.Fatalf("vi-pages corpus: %v", err)
 	}
 	if err := json.Unmarshal(raw, &entries); err != nil {
 		t.Fatalf("manifest.json: %v", err)
