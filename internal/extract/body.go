@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"golang.org/x/net/html"
+
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // creditLine matches image captions by their closing credit, "(Image:
@@ -290,7 +292,7 @@ func isDateLine(s string) bool {
 	rest = hmRe.ReplaceAllString(rest, " ")
 	rest = gmtRe.ReplaceAllString(rest, " ")
 	other := 0
-	for _, w := range strings.FieldsFunc(fold(rest), func(r rune) bool {
+	for _, w := range strings.FieldsFunc(vi.Fold(rest), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
 		if !dateWords[w] && strings.Trim(w, "0123456789") != "" {

@@ -8,6 +8,8 @@ import (
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // meta is what the page says about itself outside its visible text.
@@ -368,11 +370,11 @@ var homeLabels = map[string]bool{"trang chu": true, "home": true, "trang nhat": 
 // breadcrumb trail other than the home page and the title itself, else a
 // category label.
 func visibleSection(m *meta, title string) string {
-	ft := fold(title)
+	ft := vi.Fold(title)
 	for _, c := range m.crumbs {
 		items := crumbItems(c)
 		for i := len(items) - 1; i >= 0; i-- {
-			f := fold(items[i])
+			f := vi.Fold(items[i])
 			if homeLabels[f] || f == ft || runeLen(items[i]) > 60 || strings.Trim(f, " »>/|-›") == "" {
 				continue
 			}
@@ -380,7 +382,7 @@ func visibleSection(m *meta, title string) string {
 		}
 	}
 	for _, c := range m.cates {
-		if t := textOf(c); t != "" && runeLen(t) <= 40 && fold(t) != ft {
+		if t := textOf(c); t != "" && runeLen(t) <= 40 && vi.Fold(t) != ft {
 			return t
 		}
 	}

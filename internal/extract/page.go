@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // content is the story text found in the page, with what was learnt on the
@@ -76,7 +78,7 @@ func extractDoc(doc *html.Node, inURL string) Result {
 		}
 	}
 	paras := make([]string, 0, len(c.paras))
-	titleRunes, titleFold := runeLen(a.Title), fold(a.Title)
+	titleRunes, titleFold := runeLen(a.Title), vi.Fold(a.Title)
 	for _, p := range c.paras {
 		if a.Title != "" && p.runes == titleRunes && p.folded() == titleFold {
 			continue
@@ -242,11 +244,11 @@ func chooseTitle(m *meta, c *content, site string) string {
 		if runeLen(t) < 8 || runeLen(t) > 300 || inLogo(h) {
 			continue
 		}
-		ft := fold(t)
+		ft := vi.Fold(t)
 		for _, mt := range metaTitles {
 			// Compare with the title stripped of site names, so that a
 			// logo <h1> holding the site's name does not match.
-			if mt != "" && strings.Contains(fold(stripSiteName(clean(mt), m, site)), ft) {
+			if mt != "" && strings.Contains(vi.Fold(stripSiteName(clean(mt), m, site)), ft) {
 				return t
 			}
 		}
@@ -291,9 +293,9 @@ func chooseTitle(m *meta, c *content, site string) string {
 
 // stripSiteName removes trailing site and section names from a title.
 func stripSiteName(t string, m *meta, site string) string {
-	siteName := fold(clean(m.get("og:site_name", "application-name")))
-	host := fold(strings.Split(site, ".")[0])
-	section := fold(clean(m.get("article:section")))
+	siteName := vi.Fold(clean(m.get("og:site_name", "application-name")))
+	host := vi.Fold(strings.Split(site, ".")[0])
+	section := vi.Fold(clean(m.get("article:section")))
 	for {
 		cut, sep := -1, ""
 		for _, s := range titleSeps {
@@ -305,7 +307,7 @@ func stripSiteName(t string, m *meta, site string) string {
 			return t
 		}
 		head, tail := strings.TrimSpace(t[:cut]), strings.TrimSpace(t[cut+len(sep):])
-		ft := fold(tail)
+		ft := vi.Fold(tail)
 		nospace := strings.ReplaceAll(ft, " ", "")
 		tw, hw := countWords(tail), countWords(head)
 		isSite := portalWords.MatchString(tail) && tw <= 8 ||
@@ -330,10 +332,10 @@ var bylinePrefix = regexp.MustCompile(`(?i)^(by|written by|tác giả|bài và �
 // chooseAuthor takes the author from JSON-LD, then meta tags, then a visible
 // byline, then a trailing name line under the story.
 func chooseAuthor(m *meta, c *content, site string) string {
-	siteF := fold(strings.Split(site, ".")[0])
-	publisher := fold(m.ld.Publisher)
+	siteF := vi.Fold(strings.Split(site, ".")[0])
+	publisher := vi.Fold(m.ld.Publisher)
 	ok := func(s string) bool {
-		f := fold(s)
+		f := vi.Fold(s)
 		if f == "" || runeLen(s) > 80 || strings.Contains(f, "http") || strings.Contains(f, "www.") || strings.Contains(f, "@") {
 			return false
 		}
@@ -351,8 +353,8 @@ func chooseAuthor(m *meta, c *content, site string) string {
 		seen := map[string]bool{}
 		for _, n := range names {
 			n = clean(bylinePrefix.ReplaceAllString(clean(n), ""))
-			if ok(n) && !seen[fold(n)] {
-				seen[fold(n)] = true
+			if ok(n) && !seen[vi.Fold(n)] {
+				seen[vi.Fold(n)] = true
 				out = append(out, n)
 			}
 		}
@@ -477,7 +479,7 @@ func chooseDates(m *meta, c *content, title, urls string) (pub, upd time.Time, r
 	// first paragraph (or just after); dates elsewhere belong to other
 	// stories' links, sidebars and footers.
 	titleIdx := -1
-	ft, titleLen := fold(title), runeLen(title)
+	ft, titleLen := vi.Fold(title), runeLen(title)
 	for _, bl := range c.blocks {
 		if bl.runes <= 300 && (bl.heading == 1 || ft != "" && bl.runes == titleLen && bl.folded() == ft) {
 			titleIdx = bl.index
@@ -580,7 +582,7 @@ func inLogo(n *html.Node) bool {
 // separator, that the page shows as a line of its own.
 func shownPrefix(t string, shown map[string]bool) string {
 	for _, p := range titlePrefixes(t) {
-		if runeLen(p) >= 8 && shown[fold(p)] {
+		if runeLen(p) >= 8 && shown[vi.Fold(p)] {
 			return p
 		}
 	}
@@ -617,16 +619,16 @@ func isSlogan(desc string, m *meta, title string) bool {
 	if words == 0 || words > 20 {
 		return false
 	}
-	fd := fold(desc)
+	fd := vi.Fold(desc)
 	if strings.HasPrefix(fd, "website ") || strings.HasPrefix(fd, "trang chu ") {
 		return true
 	}
 	names := []string{clean(m.get("og:site_name", "application-name"))}
-	if full := []rune(clean(m.title)); title != "" && len(full) > runeLen(title) && fold(string(full[:runeLen(title)])) == fold(title) {
+	if full := []rune(clean(m.title)); title != "" && len(full) > runeLen(title) && vi.Fold(string(full[:runeLen(title)])) == vi.Fold(title) {
 		names = append(names, strings.Trim(string(full[runeLen(title):]), " -|:–—»·"))
 	}
 	for _, n := range names {
-		if nw := countWords(n); nw >= 2 && words <= nw+4 && strings.Contains(fd, fold(n)) {
+		if nw := countWords(n); nw >= 2 && words <= nw+4 && strings.Contains(fd, vi.Fold(n)) {
 			return true
 		}
 	}

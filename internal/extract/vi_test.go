@@ -14,6 +14,7 @@ import (
 
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus/corpustest"
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 type viEntry struct {
@@ -118,7 +119,7 @@ func TestVIPagesTitles(t *testing.T) {
 		}
 		// The manifest's title is the page's <title>; ours must be part of
 		// it, without the site name.
-		if page := html.UnescapeString(e.Title); !strings.Contains(fold(page), fold(got)) && !strings.Contains(fold(got), fold(strings.SplitN(page, " - ", 2)[0])) {
+		if page := html.UnescapeString(e.Title); !strings.Contains(vi.Fold(page), vi.Fold(got)) && !strings.Contains(vi.Fold(got), vi.Fold(strings.SplitN(page, " - ", 2)[0])) {
 			t.Errorf("%s: title %q not within <title> %q", e.File, got, page)
 		}
 	}
