@@ -9,7 +9,7 @@ SAMPLE  := sample
 # TRACUU_CORPUS (an absolute path) moves them for the tests on real text too.
 CORPUS  ?= $(or $(TRACUU_CORPUS),../shared/corpus)
 
-.PHONY: all build run import test vet fmt-check clean eval fuzz
+.PHONY: all build run import test vet fmt-check race lint tidy-check clean eval fuzz
 
 all: build
 
@@ -34,6 +34,24 @@ fmt-check:
 
 test: fmt-check vet
 	$(GO) test -count=1 ./...
+
+# The race detector over the packages that run goroutines: the server and
+# its admin jobs, the import pipeline, the index (batches, swaps, cursors)
+# and the extractor's pools. Slower than make test (minutes on 2 cores),
+# hence the longer timeout.
+RACE_PKGS := ./internal/server ./internal/importer ./index/... ./internal/extract
+race:
+	$(GO) test -race -count=1 -timeout 30m $(RACE_PKGS)
+
+# staticcheck at a pinned version, fetched through the module proxy.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint:
+	$(STATICCHECK) ./...
+
+# Fails, printing the difference, when go mod tidy would change go.mod or
+# go.sum.
+tidy-check:
+	$(GO) mod tidy -diff
 
 clean:
 	rm -rf bin data
