@@ -21,7 +21,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/extract"
-	"github.com/tracuu/tracuu/internal/importer"
+	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/server"
 	"github.com/tracuu/tracuu/internal/source"
@@ -51,26 +51,13 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("source %s: %w", s, err)
 		}
 	}
-	b, err := index.Open(*dir, index.Options{})
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	x, err := openIngest(*dir, ingest.Options{Log: log}, stderr)
 	if err != nil {
 		return err
 	}
-	defer b.Close()
-	removeUnfinished(*dir, stderr)
-	state, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
-	if err != nil {
-		return err
-	}
-	defer state.Close()
-	if *reportPath == "" {
-		*reportPath = filepath.Join(*dir, "last-import-report.jsonl")
-	}
-	report, err := os.Create(*reportPath)
-	if err != nil {
-		return fmt.Errorf("report file: %w", err)
-	}
-	opts := importer.Options{Workers: *workers, BatchSize: *batch, Report: report, State: state, Force: *force,
-		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	defer x.Close()
+	opts := ingest.ImportOptions{Workers: *workers, BatchSize: *batch, Report: *reportPath, Force: *force, Log: log}
 	// A bar on a terminal; otherwise a plain line every few seconds, so a
 	// long import in a log or a CI job is not silent.
 	bar := newProgress("import", "pages", -1, stderr, !*asJSON && isTerminal(stderr))
@@ -84,11 +71,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 		}()
 	}
-	sum, runErr := importer.Run(ctx, b, srcs, opts)
+	sum, report, runErr := x.Import(ctx, srcs, opts)
 	bar.finish()
-	if err := report.Close(); err != nil && runErr == nil {
-		runErr = fmt.Errorf("report file: %w", err)
-	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -110,7 +94,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			fmt.Fprintf(stdout, "  trimmed (indexed with an oversized field cut or a junk word left out): %d\n", sum.Trimmed)
 		}
 		if sum.Skipped+sum.Failed+sum.NotArticles+sum.Trimmed+len(sum.Converted) > 0 {
-			fmt.Fprintf(stdout, "report: %s\n", *reportPath)
+			fmt.Fprintf(stdout, "report: %s\n", report)
 		}
 	}
 	if errors.Is(runErr, context.Canceled) {
@@ -159,20 +143,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			*rate = 0
 		}
 	}
-	b, err := index.Open(*dir, index.Options{})
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	x, err := openIngest(*dir, ingest.Options{Log: log}, stderr)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	removeUnfinished(*dir, stderr)
-	live := index.NewLive(b)
-	defer live.Close()
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	handler := server.New(&search.Service{Backend: live}, server.Config{
+	defer x.Close()
+	handler := server.New(&search.Service{Backend: x.Live()}, server.Config{
 		CORSOrigins: splitList(*origins), Log: log, Web: web.FS(), RateLimit: *rate,
-		Admin: server.Admin{Token: token, Roots: filepath.SplitList(*roots), Live: live},
+		Admin: server.Admin{Token: token, Roots: filepath.SplitList(*roots), Ingest: x},
 	})
-	st, _ := live.Stats(ctx)
+	st, _ := x.Live().Stats(ctx)
 	fmt.Fprintf(stdout, "tracuu: serving %d articles from %s at %s\n", st.Articles, *dir, browseURL(ln.Addr()))
 	// search and stats cannot open an index the server holds: this file
 	// tells them where to ask instead.
@@ -210,24 +192,21 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
 	}
-	b, err := index.Open(*dir, index.Options{AnySchema: true})
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	x, err := openIngest(*dir, ingest.Options{AnySchema: true, Log: log}, stderr)
 	if err != nil {
 		return err
 	}
-	n, _ := b.Stats(ctx)
+	defer x.Close()
+	n, _ := x.Live().Stats(ctx)
 	bar := newProgress("reindex", "articles", int(n.Articles), stderr, !*asJSON && isTerminal(stderr))
-	next, st, err := index.Rebuild(ctx, b, func(done int) { bar.set(done, "rebuilding") })
+	st, err := x.Reindex(ctx, func(done int) { bar.set(done, "rebuilding") })
 	bar.finish()
-	b.Close()
 	if err != nil {
 		return err
 	}
-	defer next.Close()
 	if st.CanonicalOnly {
 		fmt.Fprintf(stderr, "tracuu reindex: note: %s\n", st.Note)
-	}
-	if err := index.RemoveVersion(*dir, st.From); err != nil {
-		fmt.Fprintf(stderr, "tracuu reindex: the old version stays at %s: %v\n", st.From, err)
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(st)
@@ -644,14 +623,15 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// removeUnfinished deletes the versions of the index a crash left behind
-// (a rebuild killed midway); the caller holds the index open for writing.
-func removeUnfinished(dir string, stderr io.Writer) {
-	removed, err := index.RemoveUnfinished(dir)
-	for _, p := range removed {
+// openIngest opens the index at dir for writing and says which versions a
+// crash had left unfinished (a rebuild killed midway) and were removed.
+func openIngest(dir string, opts ingest.Options, stderr io.Writer) (*ingest.Index, error) {
+	x, err := ingest.Open(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range x.Removed {
 		fmt.Fprintf(stderr, "tracuu: removed the unfinished index version %s\n", p)
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "tracuu: %v\n", err)
-	}
+	return x, nil
 }

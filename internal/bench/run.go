@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/index"
-	"github.com/tracuu/tracuu/internal/importer"
+	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
@@ -351,20 +351,15 @@ func profileImport(ctx context.Context, dir, src, out string) error {
 		return fmt.Errorf("cpu profile: %w", err)
 	}
 	defer f.Close()
-	b, err := index.Open(dir, index.Options{})
+	x, err := ingest.Open(dir, ingest.Options{})
 	if err != nil {
 		return err
 	}
-	defer b.Close()
-	st, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer x.Close()
 	if err := pprof.StartCPUProfile(f); err != nil {
 		return fmt.Errorf("cpu profile: %w", err)
 	}
-	_, err = importer.Run(ctx, b, []string{src}, importer.Options{State: st})
+	_, _, err = x.Import(ctx, []string{src}, ingest.ImportOptions{})
 	pprof.StopCPUProfile()
 	if err != nil {
 		return fmt.Errorf("profiled import: %w", err)
