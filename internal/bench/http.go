@@ -42,7 +42,7 @@ func httpPhases(ctx context.Context, cfg Config, rep *Report, bin, dir, work str
 	hq.NoHits = rep.Ours.NoHits
 	rep.OursHTTP = &hq
 
-	rep.LoadAvg.mark("concurrent")
+	rep.Busy.mark("concurrent")
 	logf(cfg.Log, "%d concurrent clients over HTTP", cfg.Clients)
 	cc := concurrent(ctx, hc, srv.base, rep.Mix, cfg.Clients, cfg.PerClient, cfg.ConcMax)
 	rep.Concurrent = &cc
@@ -65,7 +65,7 @@ func httpPhases(ctx context.Context, cfg Config, rep *Report, bin, dir, work str
 	sl := summarize(ds)
 	rep.Suggest = &sl
 
-	rep.LoadAvg.mark("trends")
+	rep.Busy.mark("trends")
 	logf(cfg.Log, "trends of two queries by month, against a faceted search")
 	tf, err := trends(ctx, hc, srv.base, rep.Mix)
 	if err != nil {
@@ -74,7 +74,7 @@ func httpPhases(ctx context.Context, cfg Config, rep *Report, bin, dir, work str
 	rep.Trends = tf
 	logf(cfg.Log, "trends p50 %.1f ms, faceted search p50 %.1f ms", tf.Trends.P50, tf.Faceted.P50)
 
-	rep.LoadAvg.mark("export")
+	rep.Busy.mark("export")
 	logf(cfg.Log, "export of every match of %q", rep.Corpus.frequent)
 	ef, err := export(ctx, hc, srv, rep.Corpus.frequent, cfg.ExportMax)
 	if err != nil {

@@ -55,7 +55,7 @@ func importPhases(ctx context.Context, cfg Config, rep *Report, bin, work, ours,
 		return m, sum.Indexed, sum.Unchanged, nil
 	}
 
-	rep.LoadAvg.mark("import")
+	rep.Busy.mark("import")
 	logf(cfg.Log, "importing into tracuu (child process)")
 	m, indexed, _, err := tracuuImport()
 	if err != nil {
@@ -65,7 +65,7 @@ func importPhases(ctx context.Context, cfg Config, rep *Report, bin, work, ours,
 	logf(cfg.Log, "tracuu: %d articles in %.1fs, %.0f/s, peak RSS %s", indexed, m.Wall.Seconds(), rep.Import.PerSec, mb(m.PeakRSS))
 
 	if cfg.Reimport {
-		rep.LoadAvg.mark("reimport")
+		rep.Busy.mark("reimport")
 		logf(cfg.Log, "re-importing the unchanged corpus")
 		m2, indexed, unchanged, err := tracuuImport()
 		if err != nil {
@@ -77,7 +77,7 @@ func importPhases(ctx context.Context, cfg Config, rep *Report, bin, work, ours,
 	}
 
 	if cfg.Baseline {
-		rep.LoadAvg.mark("baseline import")
+		rep.Busy.mark("baseline import")
 		logf(cfg.Log, "importing into the default-mapping baseline (child process)")
 		f, err := childImport(ctx, cfg, roleBaseline, base, c)
 		if err != nil {

@@ -86,10 +86,10 @@ type Report struct {
 	Export     *ExportFigures   `json:"export,omitempty"`
 	Targets    []Target         `json:"targets"`
 	Mix        []Query          `json:"mix"`
-	// LoadAvg is the machine's 1-minute load average when each phase
-	// started: other work on the machine skews the figures, and this says
-	// by how much to distrust them.
-	LoadAvg LoadLog `json:"load_avg"`
+	// Busy is how busy the machine was when each phase started: other
+	// work on the machine skews the figures, and this says by how much to
+	// distrust them.
+	Busy    BusyLog `json:"load_avg"`
 	Seconds float64 `json:"seconds"`
 }
 
@@ -149,7 +149,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Seconds = round(time.Since(start).Seconds(), 1)
 		return rep, nil
 	}
-	rep.LoadAvg.mark("queries")
+	rep.Busy.mark("queries")
 	logf(cfg.Log, "single-client query mix, tracuu in process")
 	if rep.Ours, err = oursInProcess(ctx, ours, rep.Mix, cfg.Rounds); err != nil {
 		return nil, err
@@ -161,7 +161,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	if cfg.Baseline {
-		rep.LoadAvg.mark("baseline queries")
+		rep.Busy.mark("baseline queries")
 		logf(cfg.Log, "single-client query mix, baseline in process")
 		bq, err := baselineInProcess(ctx, base, rep.Mix, cfg.Rounds)
 		if err != nil {
@@ -185,32 +185,34 @@ func reuse(cfg Config, dir string) bool {
 	return cfg.Reuse && err == nil
 }
 
-// PhaseLoad is the load average when a phase started.
-type PhaseLoad struct {
-	Phase string  `json:"phase"`
-	Load1 float64 `json:"load1"`
+// PhaseBusy is how busy the machine was when a phase started.
+type PhaseBusy struct {
+	Phase string `json:"phase"`
+	// Runnable is the kernel's 1-minute load average: threads running or
+	// waiting for a CPU, averaged.
+	Runnable float64 `json:"load1"`
 }
 
-// LoadLog is the machine's load average as each phase of a run began.
-type LoadLog []PhaseLoad
+// BusyLog is how busy the machine was as each phase of a run began.
+type BusyLog []PhaseBusy
 
 // mark records the 1-minute load average at the start of a phase.
-func (l *LoadLog) mark(phase string) {
+func (l *BusyLog) mark(phase string) {
 	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
 		return
 	}
 	var load float64
 	if _, err := fmt.Sscan(string(b), &load); err == nil {
-		*l = append(*l, PhaseLoad{phase, load})
+		*l = append(*l, PhaseBusy{phase, load})
 	}
 }
 
 // String lists the phases with their load: "import 1.8, queries 1.1".
-func (l LoadLog) String() string {
+func (l BusyLog) String() string {
 	parts := make([]string, len(l))
 	for i, p := range l {
-		parts[i] = fmt.Sprintf("%s %.1f", p.Phase, p.Load1)
+		parts[i] = fmt.Sprintf("%s %.1f", p.Phase, p.Runnable)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -20,7 +20,7 @@ mùa mưa năm sau, đồng thời chuẩn bị đầy đủ phương tiện và
 func TestNearDuplicatesShareACluster(t *testing.T) {
 	h1, ok := Simhash(story)
 	if !ok {
-		t.Fatal("story too short to fingerprint")
+		t.Fatal("story too short for a SimHash")
 	}
 	copies := []string{
 		story + "\nNguồn: TTXVN",                                              // a credit line added
@@ -51,7 +51,7 @@ của sân vận động từ thứ Hai tuần sau, mỗi người được mua 
 		t.Errorf("an unrelated story joined the cluster (distance %d)", bits.OnesCount64(h1^h2))
 	}
 	if _, ok := Simhash("Quá ngắn để so sánh."); ok {
-		t.Error("a short text was fingerprinted")
+		t.Error("a short text got a SimHash")
 	}
 }
 

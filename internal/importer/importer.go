@@ -83,7 +83,7 @@ type outcome struct {
 	trimmed   *ReportLine // what was cut from art
 	kind      string      // reason key for the summary
 	page      *pageRecord // the raw page, to remember once the batch is durable
-	sim       uint64      // near-duplicate fingerprint of art, when hasSim
+	sim       uint64      // SimHash of art, when hasSim
 	hasSim    bool
 	unchanged bool     // the page's bytes are those of an earlier run
 	seq       int      // position of the item in the sources
@@ -165,11 +165,11 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 		sum: Summary{SkipReasons: map[string]int{}, Converted: map[string]int{}}}
 	if opts.State != nil {
 		// Even a forced run keeps the clusters of articles it does not see.
-		if _, err := opts.State.loadSims(w.sims); err != nil {
+		if _, err := opts.State.readSims(w.sims); err != nil {
 			cancel()
 			for range outcomes {
 			}
-			return w.sum, fmt.Errorf("import: load state: %w", err)
+			return w.sum, fmt.Errorf("import: read state: %w", err)
 		}
 	}
 	if opts.Report != nil {
