@@ -38,7 +38,7 @@ type Config struct {
 	QueryProf  string        // when set, replay the mix in process under the CPU profiler, writing here
 }
 
-// Defaults fills the unset fields of c with the figures of the brief.
+// Defaults fills the unset fields of c with those of a standard run.
 func (c *Config) Defaults() {
 	if c.Queries <= 0 {
 		c.Queries = 200
@@ -93,7 +93,8 @@ type Report struct {
 	Seconds float64 `json:"seconds"`
 }
 
-// Target is one goal of the brief and whether this run met it.
+// Target is one goal the bench checks (see targets) and whether this run
+// met it.
 type Target struct {
 	Name  string  `json:"name"`
 	Value float64 `json:"value"`

@@ -100,8 +100,8 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 	}
 	if opts.BatchSize <= 0 {
 		// Bleve builds one segment per batch and merges them later: larger
-		// batches mean fewer, cheaper merges (measured: 500 → 3000 cut the
-		// import's CPU time by about 6%) at a few hundred KB of memory each.
+		// batches mean fewer, cheaper merges, at a few hundred KB of memory
+		// each (figures in docs/defaults.md).
 		opts.BatchSize = 2000
 	}
 	if opts.Log == nil {

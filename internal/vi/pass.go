@@ -120,8 +120,8 @@ var asciiClass = func() (t [utf8.RuneSelf]uint8) {
 // short sequence yields (utf8.RuneError, 1).
 // decodeFast decodes the rune at s[i] (not ASCII), taking the two-byte
 // case, which holds most Vietnamese letters, before the general decoder.
-// It is not inlined; measured against the copies it replaced in both
-// scanning loops, the corpus benchmark was unchanged (54–59 → 61–62 MB/s).
+// It is not inlined, which the corpus benchmark does not notice (see
+// docs/defaults.md).
 func decodeFast[T text](s T, i int) (rune, int) {
 	if c := s[i]; c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
 		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
