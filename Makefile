@@ -5,8 +5,11 @@ BIN     := bin/tracuu
 INDEX   ?= $(or $(TRACUU_INDEX),./data/index)
 ADDR    ?= $(or $(TRACUU_ADDR),:8080)
 SAMPLE  := sample
+# The shared corpora (vi-news, vi-pages, aeb) that eval and bench read;
+# TRACUU_CORPUS (an absolute path) moves them for the tests on real text too.
+CORPUS  ?= $(or $(TRACUU_CORPUS),../shared/corpus)
 
-.PHONY: all build run import test vet fmt-check clean eval fuzz
+.PHONY: all build run import test vet fmt-check race lint tidy-check clean eval fuzz
 
 all: build
 
@@ -32,6 +35,24 @@ fmt-check:
 test: fmt-check vet
 	$(GO) test -count=1 ./...
 
+# The race detector over the packages that run goroutines: the server and
+# its admin jobs, the import pipeline, the index (batches, swaps, cursors)
+# and the extractor's pools. Slower than make test (minutes on 2 cores),
+# hence the longer timeout.
+RACE_PKGS := ./internal/server ./internal/importer ./index/... ./internal/extract
+race:
+	$(GO) test -race -count=1 -timeout 30m $(RACE_PKGS)
+
+# staticcheck at a pinned version, fetched through the module proxy.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint:
+	$(STATICCHECK) ./...
+
+# Fails, printing the difference, when go mod tidy would change go.mod or
+# go.sum.
+tidy-check:
+	$(GO) mod tidy -diff
+
 clean:
 	rm -rf bin data
 
@@ -40,7 +61,7 @@ clean:
 # e.g. make eval EVAL_FLAGS="--docs 10000 --tune".
 EVAL_FLAGS ?=
 eval:
-	$(GO) run ./cmd/tracuu-eval --corpus ../shared/corpus/vi-news --out eval.json $(EVAL_FLAGS)
+	$(GO) run ./cmd/tracuu-eval --corpus $(CORPUS)/vi-news --out eval.json $(EVAL_FLAGS)
 
 # Runs every fuzz target for FUZZTIME each (CI: a short bounded run; locally
 # longer, e.g. make fuzz FUZZTIME=10m). go test alone replays the seed corpora.
@@ -65,7 +86,7 @@ fuzz:
 # BENCH_FLAGS adds flags, e.g. make bench BENCH_FLAGS="--quick" (10k articles)
 # or BENCH_FLAGS="--docs 20000 --cpuprofile import.pprof".
 .PHONY: bench bench-import bench-query bench-floor load
-BENCH_CORPUS ?= ../shared/corpus/vi-news
+BENCH_CORPUS ?= $(CORPUS)/vi-news
 BENCH_FLAGS ?=
 bench:
 	$(GO) run ./cmd/tracuu-bench --corpus $(BENCH_CORPUS) --out bench.json $(BENCH_FLAGS)
@@ -93,7 +114,7 @@ load:
 	$(GO) run ./cmd/tracuu-bench load --corpus $(BENCH_CORPUS) --out load.json $(LOAD_FLAGS)
 
 # HTML import rate (bound by extraction): the AEB and vi-pages HTML of
-# ../shared/corpus, HTML_COPIES times over, each copy made distinct by a
+# $(CORPUS), HTML_COPIES times over, each copy made distinct by a
 # trailing comment (so no page is skipped as already seen), imported by
 # the built binary; prints the import summary and /usr/bin/time's figures.
 HTML_COPIES ?= 8
@@ -101,7 +122,7 @@ HTML_WORK   ?= /tmp/tracuu-bench-html
 .PHONY: bench-html
 bench-html: build
 	@rm -rf $(HTML_WORK) && mkdir -p $(HTML_WORK)/pages
-	@for i in $$(seq 1 $(HTML_COPIES)); do for src in ../shared/corpus/aeb/html ../shared/corpus/vi-pages/pages; do \
+	@for i in $$(seq 1 $(HTML_COPIES)); do for src in $(CORPUS)/aeb/html $(CORPUS)/vi-pages/pages; do \
 		d=$(HTML_WORK)/pages/$$i/$$(basename $$(dirname $$src)); mkdir -p $$d; \
 		for f in $$src/*; do b=$$(basename $$f); case $$b in \
 			*.gz) (gunzip -c $$f; echo "<!-- copy $$i -->") | gzip -1 > $$d/$$b;; \

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 	"github.com/tracuu/tracuu/internal/importer"
 )
 
@@ -92,10 +93,10 @@ func TestExtractJSONL(t *testing.T) {
 	}
 	// A page that is not an article says why in parentheses, apart from
 	// its kind.
-	home := "../../../shared/corpus/vi-pages/pages/005_genk-vn_genkvn.homepage.html"
+	home := corpustest.Path(t, "vi-pages", "pages", "005_genk-vn_genkvn.homepage.html")
 	out, errOut, code = tracuu(t, "extract", home)
 	if code != 0 {
-		t.Skipf("the shared vi-pages corpus is not readable here: %s", errOut)
+		t.Fatalf("extract %s: exit %d: %s", home, code, errOut)
 	}
 	if !regexp.MustCompile(`(?m)^kind: +\w+ \(.+\)$`).MatchString(out) {
 		t.Errorf("kind and reason run together:\n%.300s", out)

@@ -11,14 +11,23 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"syscall"
+
+	"github.com/tracuu/tracuu/internal/search"
 )
 
 // usageError marks mistakes in how tracuu was called: exit status 2.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// asUsage turns the caller's mistakes into usage errors (exit 2).
+func asUsage(err error) error {
+	if search.IsBadRequest(err) {
+		return usageError{err.Error()}
+	}
+	return err
+}
 
 // commands are the subcommands. args names the positional arguments only:
 // the flags are listed from each command's FlagSet, so usage cannot drift
@@ -33,6 +42,11 @@ var commands = []struct {
 	{"extract", "FILE...", "show what extraction makes of pages (HTML, .gz or JSONL)", runExtract},
 	{"reindex", "", "rebuild the index from its stored articles into a new version, then switch to it", runReindex},
 	{"stats", "", "describe the index", runStats},
+	// The research commands answer what /api/trends, /api/concordance and
+	// /api/terms answer, from the terminal.
+	{"trends", "QUERY...", "matches per period of each query (quote a query of several words)", runTrends},
+	{"concordance", "QUERY", "every occurrence of the query in its context", runConcordance},
+	{"terms", "QUERY", "words unusually frequent in the matches of the query", runTerms},
 }
 
 func main() {
@@ -116,78 +130,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "tracuu: full-text search over news archives, Vietnamese first")
-	fmt.Fprintln(w, "\nusage:")
-	for _, c := range commands {
-		fmt.Fprintf(w, "  tracuu %-8s %s\n           %s\n", c.name, synopsis(c.name), c.help)
-	}
-	fmt.Fprintln(w, "  tracuu --version")
-	fmt.Fprintln(w, "\n`tracuu COMMAND --help` describes each flag.")
-	fmt.Fprintln(w, "\nenvironment: TRACUU_INDEX (default ./data/index), TRACUU_ADDR (default :8080), TRACUU_CORS_ORIGINS,")
-	fmt.Fprintln(w, "             TRACUU_ADMIN_TOKEN (admin API off when unset), TRACUU_IMPORT_ROOTS")
-}
-
-// newFlags makes a flag set that reports errors instead of exiting.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("tracuu "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// flagsOf returns the FlagSet a command defines, by running it with
-// --help: every command defines and parses its flags before doing
-// anything else, so the run stops there.
-func flagsOf(name string) *flag.FlagSet {
-	for _, c := range commands {
-		if c.name == name {
-			var fs *flag.FlagSet
-			described = func(f *flag.FlagSet) { fs = f }
-			c.run(context.Background(), []string{"--help"}, io.Discard, io.Discard)
-			described = nil
-			return fs
-		}
-	}
-	return nil
-}
-
-// described, when set, receives the FlagSet of the command being parsed.
-var described func(*flag.FlagSet)
-
-// synopsis is a command's one-line usage: its flags, then its arguments.
-func synopsis(name string) string {
-	var parts []string
-	if fs := flagsOf(name); fs != nil {
-		fs.VisitAll(func(f *flag.Flag) {
-			arg, _ := flag.UnquoteUsage(f)
-			if arg == "" {
-				parts = append(parts, "[--"+f.Name+"]")
-			} else {
-				parts = append(parts, "[--"+f.Name+" "+strings.ToUpper(arg)+"]")
-			}
-		})
-	}
-	for _, c := range commands {
-		if c.name == name && c.args != "" {
-			parts = append(parts, c.args)
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-// commandHelp prints a command's usage and each of its flags.
-func commandHelp(w io.Writer, name string) {
-	for _, c := range commands {
-		if c.name == name {
-			fmt.Fprintf(w, "tracuu %s: %s\n\nusage: tracuu %s %s\n\nflags:\n", name, c.help, name, synopsis(name))
-		}
-	}
-	if fs := flagsOf(name); fs != nil {
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	}
-}
-
 // version is the module version and VCS revision the binary was built from.
 func version() string {
 	bi, ok := debug.ReadBuildInfo()
@@ -214,43 +156,4 @@ func version() string {
 		out += " (" + rev + dirty + ")"
 	}
 	return out + " " + bi.GoVersion
-}
-
-// parse parses flags, turning flag mistakes into usage errors. Flags may
-// follow the positional arguments ("tracuu search dan chu --json").
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	if described != nil {
-		described(fs)
-		return nil, flag.ErrHelp
-	}
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError{err.Error()}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
-func indexFlag(fs *flag.FlagSet) *string {
-	return fs.String("index", envOr("TRACUU_INDEX", "./data/index"), "index directory `DIR` ($TRACUU_INDEX)")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
 
 // datedNews writes the first n dated articles of the shared corpus (one
@@ -24,7 +25,7 @@ func datedNews(t *testing.T, n int) string {
 	t.Helper()
 	var buf bytes.Buffer
 	k := 0
-	err := corpus.Lines(context.Background(), "../../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+	err := corpus.Lines(context.Background(), corpustest.Path(t, "vi-news"), func(_ string, _ int, text []byte) (bool, error) {
 		if bytes.Contains(text, []byte(`"published"`)) {
 			buf.Write(text)
 			buf.WriteByte('\n')
@@ -33,7 +34,7 @@ func datedNews(t *testing.T, n int) string {
 		return k < n, nil
 	})
 	if err != nil {
-		t.Skip("corpus ../shared/corpus/vi-news not readable: ", err)
+		t.Fatalf("read the vi-news corpus: %v", err)
 	}
 	p := filepath.Join(t.TempDir(), "dated.jsonl")
 	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {

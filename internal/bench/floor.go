@@ -82,7 +82,7 @@ type FloorReport struct {
 	Seed    uint64        `json:"seed"`
 	Engines []FloorEngine `json:"engines"`
 	Mix     []Query       `json:"mix"`
-	LoadAvg LoadLog       `json:"load_avg"`
+	Busy    BusyLog       `json:"load_avg"`
 }
 
 // Floor imports the corpus into the baseline and both floor indexes, each
@@ -112,7 +112,7 @@ func Floor(ctx context.Context, cfg Config) (*FloorReport, error) {
 	}
 	for _, e := range engines {
 		dir := filepath.Join(work, e.role)
-		rep.LoadAvg.mark(e.role)
+		rep.Busy.mark(e.role)
 		logf(cfg.Log, "importing %d articles into %s (child process)", c.Docs, e.name)
 		f, err := childImport(ctx, cfg, e.role, dir, c)
 		if err != nil {
@@ -163,7 +163,7 @@ func (r *FloorReport) Print(w io.Writer) {
 			o.P50, o.P95, o.P99, phrase)
 	}
 	tw.Flush()
-	if len(r.LoadAvg) > 0 {
-		fmt.Fprintf(w, "machine load (1-min average) as each import began: %s\n", r.LoadAvg)
+	if len(r.Busy) > 0 {
+		fmt.Fprintf(w, "machine load (1-min average) as each import began: %s\n", r.Busy)
 	}
 }

@@ -176,7 +176,7 @@ func Load(ctx context.Context, cfg LoadConfig) (*LoadReport, error) {
 				if err != nil {
 					return err
 				}
-				// Bounded: an import under load may take minutes (13k articles took two on 2 busy cores).
+				// Bounded, and generously: an import under load takes minutes.
 				job, err = waitJob(ctx, hc, srv.base, token, job, cfg.Duration+10*time.Minute)
 				busy += time.Since(t)
 				rep.Jobs = append(rep.Jobs, job)

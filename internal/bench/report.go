@@ -56,8 +56,8 @@ func (r *Report) Print(w io.Writer) {
 		r.When.Format("2006-01-02T15:04Z"), r.Go, r.CPUs, r.Corpus.Docs, mb(r.Corpus.RawBytes),
 		strings.Join(r.Corpus.Files, ","), r.Seed, r.Seconds)
 	fmt.Fprintf(w, "facets: %s\n", FacetNote)
-	if len(r.LoadAvg) > 0 {
-		fmt.Fprintf(w, "machine load (1-min average) as each phase began, on %d CPUs: %s\n", r.CPUs, r.LoadAvg)
+	if len(r.Busy) > 0 {
+		fmt.Fprintf(w, "machine load (1-min average) as each phase began, on %d CPUs: %s\n", r.CPUs, r.Busy)
 	}
 	fmt.Fprintf(w, "baseline: Bleve v2 default mapping (standard analyzer, _all), MatchQuery/MatchPhraseQuery, 3 terms facets, title field loaded\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

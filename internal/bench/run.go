@@ -1,26 +1,14 @@
 package bench
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/tracuu/tracuu/index"
-	"github.com/tracuu/tracuu/internal/importer"
-	"github.com/tracuu/tracuu/internal/search"
 )
 
 // Config says what to measure and how much.
@@ -50,7 +38,7 @@ type Config struct {
 	QueryProf  string        // when set, replay the mix in process under the CPU profiler, writing here
 }
 
-// Defaults fills the unset fields of c with the figures of the brief.
+// Defaults fills the unset fields of c with those of a standard run.
 func (c *Config) Defaults() {
 	if c.Queries <= 0 {
 		c.Queries = 200
@@ -98,99 +86,15 @@ type Report struct {
 	Export     *ExportFigures   `json:"export,omitempty"`
 	Targets    []Target         `json:"targets"`
 	Mix        []Query          `json:"mix"`
-	// LoadAvg is the machine's 1-minute load average when each phase
-	// started: other work on the machine skews the figures, and this says
-	// by how much to distrust them.
-	LoadAvg LoadLog `json:"load_avg"`
+	// Busy is how busy the machine was when each phase started: other
+	// work on the machine skews the figures, and this says by how much to
+	// distrust them.
+	Busy    BusyLog `json:"load_avg"`
 	Seconds float64 `json:"seconds"`
 }
 
-// ImportFigures describe one import, measured as a child process.
-type ImportFigures struct {
-	Articles   int     `json:"articles"`
-	Seconds    float64 `json:"seconds"` // wall time of the whole process: open, import, close
-	PerSec     float64 `json:"articles_per_sec"`
-	CPUSeconds float64 `json:"cpu_seconds"`
-	PeakRSS    int64   `json:"peak_rss_bytes"`
-	IndexBytes int64   `json:"index_bytes"`
-	SizeRatio  float64 `json:"size_to_raw"` // index bytes / raw JSONL bytes
-}
-
-// ReimportFigures describe importing the same corpus a second time.
-type ReimportFigures struct {
-	Seconds   float64 `json:"seconds"`
-	Unchanged int     `json:"unchanged"`
-	Indexed   int     `json:"indexed"`
-	PeakRSS   int64   `json:"peak_rss_bytes"`
-	Speedup   float64 `json:"speedup"` // first import time / re-import time
-}
-
-// QueryFigures are single-client latencies per class and overall.
-type QueryFigures struct {
-	Classes  map[string]Latency `json:"classes"`
-	Overall  Latency            `json:"overall"`
-	NoHits   int                `json:"queries_without_hits"`
-	Failures int                `json:"failures"`
-}
-
-// Concurrent is the throughput of many clients over HTTP.
-type Concurrent struct {
-	Clients  int     `json:"clients"`
-	Requests int     `json:"requests"`
-	Errors   int     `json:"errors"`
-	Seconds  float64 `json:"seconds"`
-	RPS      float64 `json:"requests_per_sec"`
-	Latency  Latency `json:"latency"`
-	FirstErr string  `json:"first_error,omitempty"`
-}
-
-// ExportFigures describe streaming the export of a broad query while the
-// server's resident memory is sampled.
-type ExportFigures struct {
-	Query        string  `json:"q"`
-	Rows         int     `json:"rows"`
-	Bytes        int64   `json:"bytes"`
-	Seconds      float64 `json:"seconds"`
-	RowsPerSec   float64 `json:"rows_per_sec"`
-	RSSBefore    int64   `json:"rss_before_bytes"`
-	RSSMax       int64   `json:"rss_max_bytes"`
-	RSSFirstHalf int64   `json:"rss_max_first_half_bytes"`
-	RSSLastHalf  int64   `json:"rss_max_second_half_bytes"`
-	RSSAfter     int64   `json:"rss_after_bytes"`
-	Samples      int     `json:"rss_samples"`
-}
-
-// PhaseLoad is the load average when a phase started.
-type PhaseLoad struct {
-	Phase string  `json:"phase"`
-	Load1 float64 `json:"load1"`
-}
-
-// LoadLog is the machine's load average as each phase of a run began.
-type LoadLog []PhaseLoad
-
-// mark records the 1-minute load average at the start of a phase.
-func (l *LoadLog) mark(phase string) {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return
-	}
-	var load float64
-	if _, err := fmt.Sscan(string(b), &load); err == nil {
-		*l = append(*l, PhaseLoad{phase, load})
-	}
-}
-
-// String lists the phases with their load: "import 1.8, queries 1.1".
-func (l LoadLog) String() string {
-	parts := make([]string, len(l))
-	for i, p := range l {
-		parts[i] = fmt.Sprintf("%s %.1f", p.Phase, p.Load1)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// Target is one goal of the brief and whether this run met it.
+// Target is one goal the bench checks (see targets) and whether this run
+// met it.
 type Target struct {
 	Name  string  `json:"name"`
 	Value float64 `json:"value"`
@@ -246,7 +150,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Seconds = round(time.Since(start).Seconds(), 1)
 		return rep, nil
 	}
-	rep.LoadAvg.mark("queries")
+	rep.Busy.mark("queries")
 	logf(cfg.Log, "single-client query mix, tracuu in process")
 	if rep.Ours, err = oursInProcess(ctx, ours, rep.Mix, cfg.Rounds); err != nil {
 		return nil, err
@@ -258,7 +162,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	if cfg.Baseline {
-		rep.LoadAvg.mark("baseline queries")
+		rep.Busy.mark("baseline queries")
 		logf(cfg.Log, "single-client query mix, baseline in process")
 		bq, err := baselineInProcess(ctx, base, rep.Mix, cfg.Rounds)
 		if err != nil {
@@ -276,471 +180,42 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-// importPhases measures tracuu's import into ours, its re-import of the
-// unchanged corpus, the baseline's import into base and, when asked,
-// profiles an import in process.
-func importPhases(ctx context.Context, cfg Config, rep *Report, bin, work, ours, base string) error {
-	c := rep.Corpus
-	// tracuuImport runs `tracuu import --json` and reads its summary.
-	tracuuImport := func() (m measured, indexed, unchanged int, err error) {
-		m, err = runMeasured(exec.CommandContext(ctx, bin, "import", "--index", ours, "--json",
-			"--report", filepath.Join(work, "import-report.jsonl"), c.Path))
-		if err != nil {
-			return m, 0, 0, err
-		}
-		var sum struct {
-			Indexed   int `json:"indexed"`
-			Unchanged int `json:"unchanged"`
-		}
-		if err := json.Unmarshal(m.Stdout, &sum); err != nil {
-			return m, 0, 0, fmt.Errorf("tracuu import --json printed %q: %w", m.Stdout, err)
-		}
-		return m, sum.Indexed, sum.Unchanged, nil
-	}
-
-	rep.LoadAvg.mark("import")
-	logf(cfg.Log, "importing into tracuu (child process)")
-	m, indexed, _, err := tracuuImport()
-	if err != nil {
-		return fmt.Errorf("tracuu import: %w", err)
-	}
-	rep.Import = importFigures(indexed, m, dirSize(ours), c.RawBytes)
-	logf(cfg.Log, "tracuu: %d articles in %.1fs, %.0f/s, peak RSS %s", indexed, m.Wall.Seconds(), rep.Import.PerSec, mb(m.PeakRSS))
-
-	if cfg.Reimport {
-		rep.LoadAvg.mark("reimport")
-		logf(cfg.Log, "re-importing the unchanged corpus")
-		m2, indexed, unchanged, err := tracuuImport()
-		if err != nil {
-			return fmt.Errorf("tracuu re-import: %w", err)
-		}
-		rep.Reimport = &ReimportFigures{Seconds: round(m2.Wall.Seconds(), 2), Unchanged: unchanged,
-			Indexed: indexed, PeakRSS: m2.PeakRSS, Speedup: ratio(m.Wall.Seconds(), m2.Wall.Seconds())}
-		logf(cfg.Log, "re-import: %.1fs, %d unchanged", m2.Wall.Seconds(), unchanged)
-	}
-
-	if cfg.Baseline {
-		rep.LoadAvg.mark("baseline import")
-		logf(cfg.Log, "importing into the default-mapping baseline (child process)")
-		f, err := childImport(ctx, cfg, roleBaseline, base, c)
-		if err != nil {
-			return err
-		}
-		rep.Baseline = &f
-		logf(cfg.Log, "baseline: %d articles in %.1fs, %.0f/s, peak RSS %s", f.Articles, f.Seconds, f.PerSec, mb(f.PeakRSS))
-	}
-
-	if cfg.CPUProfile != "" {
-		logf(cfg.Log, "profiling an in-process import into a third index (%s)", cfg.CPUProfile)
-		return profileImport(ctx, filepath.Join(work, "profile-index"), c.Path, cfg.CPUProfile)
-	}
-	return nil
-}
-
 // reuse reports whether --reuse asks to measure the index kept in dir.
 func reuse(cfg Config, dir string) bool {
 	_, err := os.Stat(dir)
 	return cfg.Reuse && err == nil
 }
 
-// profileImport runs the import pipeline in this process, as `tracuu
-// import` does, under the CPU profiler: where the import's time goes.
-func profileImport(ctx context.Context, dir, src, out string) error {
-	f, err := os.Create(out)
-	if err != nil {
-		return fmt.Errorf("cpu profile: %w", err)
-	}
-	defer f.Close()
-	b, err := index.Open(dir, index.Options{})
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	st, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := pprof.StartCPUProfile(f); err != nil {
-		return fmt.Errorf("cpu profile: %w", err)
-	}
-	_, err = importer.Run(ctx, b, []string{src}, importer.Options{State: st})
-	pprof.StopCPUProfile()
-	if err != nil {
-		return fmt.Errorf("profiled import: %w", err)
-	}
-	return nil
+// PhaseBusy is how busy the machine was when a phase started.
+type PhaseBusy struct {
+	Phase string `json:"phase"`
+	// Runnable is the kernel's 1-minute load average: threads running or
+	// waiting for a CPU, averaged.
+	Runnable float64 `json:"load1"`
 }
 
-// profileQueries runs the mix three times in process under the CPU
-// profiler, after the measured passes, so profiling does not skew them.
-func profileQueries(ctx context.Context, dir string, mix []Query, out string) error {
-	f, err := os.Create(out)
+// BusyLog is how busy the machine was as each phase of a run began.
+type BusyLog []PhaseBusy
+
+// mark records the 1-minute load average at the start of a phase.
+func (l *BusyLog) mark(phase string) {
+	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
-		return fmt.Errorf("cpu profile: %w", err)
+		return
 	}
-	defer f.Close()
-	if err := pprof.StartCPUProfile(f); err != nil {
-		return fmt.Errorf("cpu profile: %w", err)
+	var load float64
+	if _, err := fmt.Sscan(string(b), &load); err == nil {
+		*l = append(*l, PhaseBusy{phase, load})
 	}
-	defer pprof.StopCPUProfile()
-	_, err = oursInProcess(ctx, dir, mix, 2)
-	return err
 }
 
-// childImport imports the corpus c into a new index at dir in a child
-// process of the given role (see ChildMain), measured like tracuu's
-// import: wall and CPU time, peak RSS, the index size.
-func childImport(ctx context.Context, cfg Config, role, dir string, c *Corpus) (ImportFigures, error) {
-	self := cfg.ChildSelf
-	if self == "" {
-		var err error
-		if self, err = os.Executable(); err != nil {
-			return ImportFigures{}, fmt.Errorf("%s child: %w", role, err)
-		}
+// String lists the phases with their load: "import 1.8, queries 1.1".
+func (l BusyLog) String() string {
+	parts := make([]string, len(l))
+	for i, p := range l {
+		parts[i] = fmt.Sprintf("%s %.1f", p.Phase, p.Runnable)
 	}
-	args := append(append([]string(nil), cfg.ChildArgs0...), dir, c.Path)
-	cmd := exec.CommandContext(ctx, self, args...)
-	cmd.Env = append(os.Environ(), childEnv+"="+role)
-	m, err := runMeasured(cmd)
-	if err != nil {
-		return ImportFigures{}, fmt.Errorf("%s: %w", role, err)
-	}
-	var out struct {
-		Articles int `json:"articles"`
-	}
-	if err := json.Unmarshal(lastLine(m.Stdout), &out); err != nil {
-		return ImportFigures{}, fmt.Errorf("%s printed %q: %w", role, m.Stdout, err)
-	}
-	return importFigures(out.Articles, m, dirSize(dir), c.RawBytes), nil
-}
-
-func importFigures(n int, m measured, size, raw int64) ImportFigures {
-	f := ImportFigures{Articles: n, Seconds: round(m.Wall.Seconds(), 2), CPUSeconds: round(m.CPU.Seconds(), 1),
-		PeakRSS: m.PeakRSS, IndexBytes: size, SizeRatio: ratio(float64(size), float64(raw))}
-	if m.Wall > 0 {
-		f.PerSec = round(float64(n)/m.Wall.Seconds(), 0)
-	}
-	return f
-}
-
-// tracuuBinary returns cfg.TracuuBin or builds the binary into work, so
-// the bench measures the code of this checkout.
-func tracuuBinary(ctx context.Context, cfg Config, work string) (string, error) {
-	if cfg.TracuuBin != "" {
-		return cfg.TracuuBin, nil
-	}
-	bin := filepath.Join(work, "tracuu")
-	logf(cfg.Log, "building tracuu")
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/tracuu/tracuu/cmd/tracuu").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("build tracuu: %w: %s", err, out)
-	}
-	return bin, nil
-}
-
-func lastLine(b []byte) []byte {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return []byte(lines[len(lines)-1])
-}
-
-// timeMix runs one warm-up pass of the mix, then rounds measured passes,
-// and summarizes per class.
-func timeMix(ctx context.Context, mix []Query, rounds int, do func(Query) (uint64, error)) (QueryFigures, error) {
-	qf := QueryFigures{Classes: map[string]Latency{}}
-	for _, q := range mix {
-		if _, err := do(q); err != nil {
-			qf.Failures++
-		}
-		if err := ctx.Err(); err != nil {
-			return qf, err
-		}
-	}
-	qf.Failures = 0
-	byClass := map[string][]time.Duration{}
-	var all []time.Duration
-	for r := 0; r < rounds; r++ {
-		for _, q := range mix {
-			if err := ctx.Err(); err != nil {
-				return qf, err
-			}
-			t := time.Now()
-			total, err := do(q)
-			d := time.Since(t)
-			if err != nil {
-				qf.Failures++
-				continue
-			}
-			if r == 0 && total == 0 {
-				qf.NoHits++
-			}
-			byClass[q.Class] = append(byClass[q.Class], d)
-			all = append(all, d)
-		}
-	}
-	for k, ds := range byClass {
-		qf.Classes[k] = summarize(ds)
-	}
-	qf.Overall = summarize(all)
-	return qf, nil
-}
-
-func oursInProcess(ctx context.Context, dir string, mix []Query, rounds int) (QueryFigures, error) {
-	b, err := index.Open(dir, index.Options{ReadOnly: true})
-	if err != nil {
-		return QueryFigures{}, err
-	}
-	defer b.Close()
-	svc := &search.Service{Backend: b}
-	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) {
-		p, err := search.ParseParams(url.Values{"q": {q.Text}})
-		if err != nil {
-			return 0, err
-		}
-		res, err := svc.Search(ctx, p)
-		return res.Total, err
-	})
-}
-
-func baselineInProcess(ctx context.Context, dir string, mix []Query, rounds int) (QueryFigures, error) {
-	b, err := openBaseline(dir)
-	if err != nil {
-		return QueryFigures{}, err
-	}
-	defer b.close()
-	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) { return b.search(ctx, q) })
-}
-
-// client is the HTTP client of every phase: enough idle connections for
-// all concurrent clients, so connections are reused and not re-dialled.
-func newClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 256
-	return &http.Client{Transport: t, Timeout: 60 * time.Second}
-}
-
-// get fetches u, reads the whole answer and fails on any status but 200.
-func get(ctx context.Context, hc *http.Client, u string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return resp.StatusCode, fmt.Errorf("GET %s: reading: %w", u, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return resp.StatusCode, fmt.Errorf("GET %s: %s", u, resp.Status)
-	}
-	return resp.StatusCode, nil
-}
-
-func searchURL(base, q string) string { return base + "/api/search?q=" + url.QueryEscape(q) }
-
-func httpPhases(ctx context.Context, cfg Config, rep *Report, bin, dir, work string) error {
-	logf(cfg.Log, "starting tracuu serve")
-	srv, err := startServer(ctx, bin, dir, filepath.Join(work, "serve.log"), nil)
-	if err != nil {
-		return err
-	}
-	defer srv.stop()
-	hc := newClient()
-
-	logf(cfg.Log, "single-client query mix over HTTP")
-	hq, err := timeMix(ctx, rep.Mix, cfg.Rounds, func(q Query) (uint64, error) {
-		_, err := get(ctx, hc, searchURL(srv.base, q.Text))
-		return 1, err // the total is in the JSON; hits were counted in process
-	})
-	if err != nil {
-		return err
-	}
-	hq.NoHits = rep.Ours.NoHits
-	rep.OursHTTP = &hq
-
-	rep.LoadAvg.mark("concurrent")
-	logf(cfg.Log, "%d concurrent clients over HTTP", cfg.Clients)
-	cc := concurrent(ctx, hc, srv.base, rep.Mix, cfg.Clients, cfg.PerClient, cfg.ConcMax)
-	rep.Concurrent = &cc
-	logf(cfg.Log, "%.0f requests/s, %d errors", cc.RPS, cc.Errors)
-
-	logf(cfg.Log, "suggest")
-	var ds []time.Duration
-	sugg := rep.Corpus.Suggestions(cfg.Suggests, cfg.Seed)
-	for pass := 0; pass < 2; pass++ { // the first pass warms up
-		for _, s := range sugg {
-			t := time.Now()
-			if _, err := get(ctx, hc, srv.base+"/api/suggest?q="+url.QueryEscape(s)); err != nil {
-				return fmt.Errorf("suggest: %w", err)
-			}
-			if pass == 1 {
-				ds = append(ds, time.Since(t))
-			}
-		}
-	}
-	sl := summarize(ds)
-	rep.Suggest = &sl
-
-	rep.LoadAvg.mark("trends")
-	logf(cfg.Log, "trends of two queries by month, against a faceted search")
-	tf, err := trends(ctx, hc, srv.base, rep.Mix)
-	if err != nil {
-		return err
-	}
-	rep.Trends = tf
-	logf(cfg.Log, "trends p50 %.1f ms, faceted search p50 %.1f ms", tf.Trends.P50, tf.Faceted.P50)
-
-	rep.LoadAvg.mark("export")
-	logf(cfg.Log, "export of every match of %q", rep.Corpus.frequent)
-	ef, err := export(ctx, hc, srv, rep.Corpus.frequent, cfg.ExportMax)
-	if err != nil {
-		return err
-	}
-	rep.Export = ef
-	logf(cfg.Log, "export: %d rows in %.1fs, server RSS %s → max %s", ef.Rows, ef.Seconds, mb(ef.RSSBefore), mb(ef.RSSMax))
-	if err := srv.stop(); err != nil {
-		return fmt.Errorf("stop serve: %w", err)
-	}
-	return nil
-}
-
-// concurrent runs clients goroutines, each replaying the mix from its own
-// offset for perClient requests, all stopping at max.
-func concurrent(ctx context.Context, hc *http.Client, base string, mix []Query, clients, perClient int, limit time.Duration) Concurrent {
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	var mu sync.Mutex
-	out := Concurrent{Clients: clients}
-	var ds []time.Duration
-	var wg sync.WaitGroup
-	start := time.Now()
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			mine := make([]time.Duration, 0, perClient)
-			errs, first := 0, ""
-			for i := 0; i < perClient && ctx.Err() == nil; i++ {
-				q := mix[(c*len(mix)/clients+i)%len(mix)]
-				t := time.Now()
-				_, err := get(ctx, hc, searchURL(base, q.Text))
-				if err != nil {
-					if ctx.Err() != nil {
-						break // the phase's time is up: not the server's error
-					}
-					errs++
-					if first == "" {
-						first = err.Error()
-					}
-					continue
-				}
-				mine = append(mine, time.Since(t))
-			}
-			mu.Lock()
-			ds = append(ds, mine...)
-			out.Errors += errs
-			if out.FirstErr == "" {
-				out.FirstErr = first
-			}
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	el := time.Since(start)
-	out.Requests = len(ds) + out.Errors
-	out.Seconds = round(el.Seconds(), 2)
-	out.RPS = round(float64(len(ds))/el.Seconds(), 1)
-	out.Latency = summarize(ds)
-	return out
-}
-
-// export streams the JSONL export of q and samples the server's RSS every
-// 50 ms while it runs.
-func export(ctx context.Context, hc *http.Client, srv *server, q string, limit time.Duration) (*ExportFigures, error) {
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	ef := &ExportFigures{Query: q}
-	runtime.GC()
-	ef.RSSBefore, _ = vmRSS(srv.pid)
-	type sample struct {
-		at  time.Duration
-		rss int64
-	}
-	var samples []sample
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	start := time.Now()
-	go func() {
-		defer close(sampled)
-		tk := time.NewTicker(50 * time.Millisecond)
-		defer tk.Stop()
-		for {
-			if r, err := vmRSS(srv.pid); err == nil {
-				samples = append(samples, sample{time.Since(start), r})
-			}
-			select {
-			case <-stop:
-				return
-			case <-tk.C:
-			}
-		}
-	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.base+"/api/export?format=jsonl&q="+url.QueryEscape(q), nil)
-	if err != nil {
-		close(stop)
-		return nil, err
-	}
-	hc2 := *hc
-	hc2.Timeout = 0 // bounded by ctx instead: an export may take minutes
-	resp, err := hc2.Do(req)
-	if err != nil {
-		close(stop)
-		<-sampled
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	br := bufio.NewReaderSize(resp.Body, 1<<20)
-	for {
-		line, err := br.ReadSlice('\n')
-		ef.Bytes += int64(len(line))
-		if err == nil {
-			ef.Rows++
-			continue
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if err != io.EOF {
-			resp.Body.Close()
-			close(stop)
-			<-sampled
-			return nil, fmt.Errorf("export: after %d rows: %w", ef.Rows, err)
-		}
-		break
-	}
-	resp.Body.Close()
-	el := time.Since(start)
-	close(stop)
-	<-sampled
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("export: %s", resp.Status)
-	}
-	ef.Seconds = round(el.Seconds(), 2)
-	ef.RowsPerSec = round(float64(ef.Rows)/el.Seconds(), 0)
-	ef.RSSAfter, _ = vmRSS(srv.pid)
-	samples = append(samples, sample{el, ef.RSSAfter}) // a short export may end before the second tick
-	ef.Samples = len(samples)
-	for _, s := range samples {
-		ef.RSSMax = max(ef.RSSMax, s.rss)
-		if s.at < el/2 {
-			ef.RSSFirstHalf = max(ef.RSSFirstHalf, s.rss)
-		} else {
-			ef.RSSLastHalf = max(ef.RSSLastHalf, s.rss)
-		}
-	}
-	return ef, nil
+	return strings.Join(parts, ", ")
 }
 
 func logf(w io.Writer, format string, args ...any) {
@@ -752,44 +227,4 @@ func mb(b int64) string {
 		return fmt.Sprintf("%.2f GiB", float64(b)/(1<<30))
 	}
 	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
-}
-
-// TrendFigures compare a trends request of two queries with monthly
-// buckets to a search of the first of them with the site, section and
-// month facets, both over HTTP, alternating, on the same query pairs.
-type TrendFigures struct {
-	Pairs   int     `json:"pairs"`
-	Trends  Latency `json:"trends"`
-	Faceted Latency `json:"faceted_search"`
-	Ratio   float64 `json:"p50_ratio"` // trends p50 / faceted search p50
-}
-
-// trendPairs is how many query pairs the trends phase asks.
-const trendPairs = 40
-
-func trends(ctx context.Context, hc *http.Client, base string, mix []Query) (*TrendFigures, error) {
-	var tr, fs []time.Duration
-	n := min(trendPairs, len(mix)/2)
-	for pass := 0; pass < 2; pass++ { // the first pass warms up
-		for i := 0; i < n; i++ {
-			a, b := mix[2*i].Text, mix[2*i+1].Text
-			t := time.Now()
-			if _, err := get(ctx, hc, base+"/api/trends?interval=month&q="+url.QueryEscape(a)+"&q="+url.QueryEscape(b)); err != nil {
-				return nil, fmt.Errorf("trends: %w", err)
-			}
-			d := time.Since(t)
-			t = time.Now()
-			if _, err := get(ctx, hc, searchURL(base, a)+"&facets=site,section,month"); err != nil {
-				return nil, fmt.Errorf("trends baseline: %w", err)
-			}
-			if pass == 1 {
-				tr, fs = append(tr, d), append(fs, time.Since(t))
-			}
-		}
-	}
-	f := &TrendFigures{Pairs: n, Trends: summarize(tr), Faceted: summarize(fs)}
-	if f.Faceted.P50 > 0 {
-		f.Ratio = round(f.Trends.P50/f.Faceted.P50, 2)
-	}
-	return f, nil
 }

@@ -1,7 +1,9 @@
 // Package dedup finds near-duplicate articles (the same wire story
 // published by many sites, with a different headline or a trailing
-// credit) with 64-bit SimHash fingerprints of the body, and groups them
-// under a shared cluster key.
+// credit) by the 64-bit SimHash of the body, and groups them under a
+// shared cluster key. (A SimHash changes little when the text changes
+// little; the content hashes of the index, article.ContentHash, are the
+// project's "fingerprints" and change with any byte.)
 package dedup
 
 import (
@@ -14,14 +16,14 @@ import (
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
-// MinWords is the shortest text fingerprinted: below it, texts share too
+// MinWords is the shortest text given a SimHash: below it, texts share too
 // much stock phrasing to call them copies of each other.
 const MinWords = 20
 
-// MaxDistance is the largest Hamming distance between fingerprints of
+// MaxDistance is the largest Hamming distance between the SimHashes of
 // near-duplicates. The 64 bits are cut into MaxDistance+1 bands, so two
-// fingerprints this close always agree on at least one whole band: lookup
-// compares only with fingerprints sharing a band.
+// SimHashes this close always agree on at least one whole band: lookup
+// compares only with SimHashes sharing a band.
 const MaxDistance = 6
 
 const nBands = MaxDistance + 1
@@ -34,7 +36,7 @@ var bandStart = func() (s [nBands + 1]uint) {
 	return
 }()
 
-// Simhash fingerprints text from its word 3-shingles, folded so that
+// Simhash hashes text from its word 3-shingles, folded so that
 // spelling variants do not matter. ok is false when the text is too short.
 func Simhash(text string) (h uint64, ok bool) {
 	words := strings.FieldsFunc(vi.Fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
@@ -87,10 +89,10 @@ func NewIndex() *Index {
 	return x
 }
 
-// Key is the cluster key of a fingerprint that starts its own cluster.
+// Key is the cluster key of a SimHash that starts its own cluster.
 func Key(h uint64) string { return "s" + strconv.FormatUint(h, 16) }
 
-// Assign returns the cluster of the nearest fingerprint already seen within
+// Assign returns the cluster of the nearest SimHash already seen within
 // MaxDistance of h, or starts a new cluster, and remembers h under it.
 func (x *Index) Assign(h uint64) string {
 	cluster, best := "", MaxDistance+1
@@ -108,8 +110,8 @@ func (x *Index) Assign(h uint64) string {
 	return cluster
 }
 
-// Add remembers a fingerprint already assigned to cluster (when loading
-// the state of earlier imports).
+// Add remembers a SimHash already assigned to cluster (when reading the
+// state of earlier imports).
 func (x *Index) Add(h uint64, cluster string) {
 	for i := range x.bands {
 		b := band(h, i)

@@ -3,13 +3,12 @@ package dedup
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"math/bits"
 	"strings"
 	"testing"
 
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
 
 const story = `Sáng nay, Ủy ban nhân dân thành phố tổ chức hội nghị tổng kết công tác phòng chống lụt bão năm nay
@@ -21,7 +20,7 @@ mùa mưa năm sau, đồng thời chuẩn bị đầy đủ phương tiện và
 func TestNearDuplicatesShareACluster(t *testing.T) {
 	h1, ok := Simhash(story)
 	if !ok {
-		t.Fatal("story too short to fingerprint")
+		t.Fatal("story too short for a SimHash")
 	}
 	copies := []string{
 		story + "\nNguồn: TTXVN",                                              // a credit line added
@@ -52,7 +51,7 @@ của sân vận động từ thứ Hai tuần sau, mỗi người được mua 
 		t.Errorf("an unrelated story joined the cluster (distance %d)", bits.OnesCount64(h1^h2))
 	}
 	if _, ok := Simhash("Quá ngắn để so sánh."); ok {
-		t.Error("a short text was fingerprinted")
+		t.Error("a short text got a SimHash")
 	}
 }
 
@@ -62,7 +61,7 @@ func TestClustersOnRealNews(t *testing.T) {
 	x := NewIndex()
 	byCluster := map[string][]string{}
 	n := 0
-	err := corpus.Lines(context.Background(), "../../../shared/corpus/vi-news", func(file string, line int, text []byte) (bool, error) {
+	err := corpus.Lines(context.Background(), corpustest.Path(t, "vi-news"), func(file string, line int, text []byte) (bool, error) {
 		var a struct{ Body string }
 		if err := json.Unmarshal(text, &a); err != nil {
 			return false, err
@@ -74,9 +73,6 @@ func TestClustersOnRealNews(t *testing.T) {
 		}
 		return n < 5000, nil
 	})
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("corpus ../shared/corpus/vi-news not present: ", err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,10 +11,9 @@ import (
 	"sort"
 	"testing"
 	"time"
-)
 
-// corpusDir is the shared real-data corpus, outside the repository.
-const corpusDir = "../../../shared/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
+)
 
 type aebPage struct {
 	id, url, truth string
@@ -25,10 +24,10 @@ type aebPage struct {
 // skips the test when the corpus is not there.
 func loadAEB(tb testing.TB) []aebPage {
 	tb.Helper()
-	dir := filepath.Join(corpusDir, "aeb")
+	dir := corpustest.Path(tb, "aeb")
 	raw, err := os.ReadFile(filepath.Join(dir, "ground-truth.json"))
 	if err != nil {
-		tb.Skipf("AEB corpus not available (%v): the real-data tests need %s", err, dir)
+		tb.Fatalf("AEB corpus: %v", err)
 	}
 	var truth map[string]struct {
 		ArticleBody string `json:"articleBody"`

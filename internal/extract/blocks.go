@@ -5,6 +5,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // block is one run of inline text as a reader sees it: a paragraph, a list
@@ -23,7 +25,7 @@ type block struct {
 // computed once: several filters compare against folded vocabularies.
 func (b *block) folded() string {
 	if b.fold == "" {
-		b.fold = fold(b.text)
+		b.fold = vi.Fold(b.text)
 	}
 	return b.fold
 }

@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"golang.org/x/net/html"
+
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // creditLine matches image captions by their closing credit, "(Image:
@@ -193,7 +195,7 @@ func longAfter(bs []*block) bool {
 // cheap necessary condition (a digit near the end) before the regexp.
 func endsWithDate(s string) bool {
 	tail := s[max(0, len(s)-8):]
-	if strings.IndexAny(tail, "0123456789") < 0 {
+	if !strings.ContainsAny(tail, "0123456789") {
 		return false
 	}
 	return datedLink.MatchString(s[max(0, len(s)-40):])
@@ -290,7 +292,7 @@ func isDateLine(s string) bool {
 	rest = hmRe.ReplaceAllString(rest, " ")
 	rest = gmtRe.ReplaceAllString(rest, " ")
 	other := 0
-	for _, w := range strings.FieldsFunc(fold(rest), func(r rune) bool {
+	for _, w := range strings.FieldsFunc(vi.Fold(rest), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
 		if !dateWords[w] && strings.Trim(w, "0123456789") != "" {

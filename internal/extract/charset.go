@@ -319,7 +319,7 @@ func repairRuns(b []byte) ([]byte, bool) {
 // "không", "Việt", "năm", "đến", "tại", "có", "đã". TCVN3 writes ư as 0xAD,
 // a soft hyphen that clean() drops, so both spellings are listed.
 var (
-	tcvn3Words = []string{"vµ", "cña", "®­îc", "®îc", "nh÷ng", "ng­êi", "ngêi", "kh«ng", "ViÖt", "n¨m", "®Õn", "t¹i", "cã", "®·"}
+	tcvn3Words = []string{"vµ", "cña", "®\u00adîc", "®îc", "nh÷ng", "ng\u00adêi", "ngêi", "kh«ng", "ViÖt", "n¨m", "®Õn", "t¹i", "cã", "®·"}
 	vniWords   = []string{"vaø", "cuûa", "ñöôïc", "nhöõng", "ngöôøi", "khoâng", "Vieät", "naêm", "ñeán", "taïi", "coù", "ñaõ"}
 )
 

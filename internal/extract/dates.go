@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // machineLayouts are the forms dates take in metadata (JSON-LD, meta tags,
@@ -243,4 +244,118 @@ func monthFirstPage(lines []*block) bool {
 		}
 	}
 	return mdy > dmy
+}
+
+// chooseDates ranks publish-date sources: JSON-LD, meta tags, <time>, a
+// short visible date line, then a date inside the story text; a date that a
+// URL also spells wins over one that disagrees with it.
+func chooseDates(m *meta, c *content, title, urls string) (pub, upd time.Time, rank int) {
+	type cand struct {
+		t    time.Time
+		rank int
+	}
+	var cands []cand
+	monthFirst := monthFirstPage(c.dateBlocks)
+	add := func(s string, rank int, machine bool) {
+		var t time.Time
+		var ok bool
+		if machine {
+			t, ok = parseMachineDate(s)
+		} else {
+			t, ok = parseVisibleDateOrder(s, monthFirst)
+		}
+		if ok {
+			cands = append(cands, cand{t, rank})
+		}
+	}
+	add(m.ld.Published, 0, true)
+	for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "article.published", "dc.date.issued", "dc.date", "dcterms.created", "date", "sailthru.date", "parsely-pub-date", "citation_publication_date", "og:published_time"} {
+		add(m.get(k), 1, true)
+	}
+	add(m.itemDate, 2, true)
+	for _, te := range m.times {
+		r := 4
+		if te.pubdate {
+			r = 2
+		}
+		add(firstNonEmpty(te.datetime, textOf(te.node)), r, true)
+	}
+	var updLine time.Time
+	// A date line is the story's when it sits between the title and the
+	// first paragraph (or just after); dates elsewhere belong to other
+	// stories' links, sidebars and footers.
+	titleIdx := -1
+	ft, titleLen := vi.Fold(title), runeLen(title)
+	for _, bl := range c.blocks {
+		if bl.runes <= 300 && (bl.heading == 1 || ft != "" && bl.runes == titleLen && bl.folded() == ft) {
+			titleIdx = bl.index
+			break
+		}
+	}
+	for _, d := range c.dateBlocks {
+		near := c.firstPara < len(c.blocks) && d.index <= c.firstPara+2 && (titleIdx < 0 || d.index >= titleIdx-3) ||
+			titleIdx >= 0 && d.index >= titleIdx-3 && d.index <= titleIdx+3
+		rank := 9
+		if near {
+			rank = 5
+		}
+		if updateLabel.MatchString(d.text) && !publishLabel.MatchString(d.text) {
+			if t, ok := parseVisibleDateOrder(d.text, monthFirst); ok && updLine.IsZero() && near {
+				updLine = t
+			}
+			rank++
+		}
+		add(d.text, rank, false)
+	}
+	for _, p := range c.paras {
+		if p.runes >= 100 {
+			add(p.text, 8, false)
+			break
+		}
+	}
+	ud, hasURLDate := urlDate(urls)
+	best := -1
+	for i, cd := range cands {
+		if hasURLDate && !near(cd.t, ud) {
+			continue
+		}
+		if best < 0 || cd.rank < cands[best].rank {
+			best = i
+		}
+	}
+	rank = 99
+	switch {
+	case best >= 0:
+		pub, rank = cands[best].t, cands[best].rank
+	case hasURLDate:
+		pub, rank = ud, 3
+	default:
+		for i, cd := range cands {
+			if best < 0 || cd.rank < cands[best].rank {
+				best = i
+			}
+		}
+		if best >= 0 {
+			pub, rank = cands[best].t, cands[best].rank
+		}
+	}
+	for _, s := range []string{m.ld.Modified, m.get("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dc.date.modified", "lastmod")} {
+		if t, ok := parseMachineDate(s); ok {
+			upd = t
+			break
+		}
+	}
+	if upd.IsZero() {
+		upd = updLine
+	}
+	return pub, upd, rank
+}
+
+// near reports dates at most about two days apart.
+func near(a, b time.Time) bool {
+	d := a.Sub(b)
+	if d < 0 {
+		d = -d
+	}
+	return d <= 50*time.Hour
 }

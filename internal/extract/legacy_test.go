@@ -15,6 +15,8 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
 
 // vietnameseLetters is the Vietnamese alphabet with every vowel under each
@@ -200,9 +202,9 @@ func TestFontEncodingTables(t *testing.T) {
 // n paragraphs: real text to write in the legacy encodings.
 func newsArticle(t *testing.T, n int) (title string, paras []string) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(corpusDir, "vi-news", "part-00.jsonl.gz"))
+	f, err := os.Open(corpustest.Path(t, "vi-news", "part-00.jsonl.gz"))
 	if err != nil {
-		t.Skipf("vi-news corpus not available: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)

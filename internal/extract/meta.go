@@ -8,6 +8,8 @@ import (
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // meta is what the page says about itself outside its visible text.
@@ -153,16 +155,6 @@ func inTemplate(n *html.Node) bool {
 		}
 	}
 	return false
-}
-
-// attrOK returns an attribute and whether it is present.
-func attrOK(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
-	}
-	return "", false
 }
 
 // firstNonEmpty returns the first of ss that is not blank, trimmed.
@@ -378,11 +370,11 @@ var homeLabels = map[string]bool{"trang chu": true, "home": true, "trang nhat": 
 // breadcrumb trail other than the home page and the title itself, else a
 // category label.
 func visibleSection(m *meta, title string) string {
-	ft := fold(title)
+	ft := vi.Fold(title)
 	for _, c := range m.crumbs {
 		items := crumbItems(c)
 		for i := len(items) - 1; i >= 0; i-- {
-			f := fold(items[i])
+			f := vi.Fold(items[i])
 			if homeLabels[f] || f == ft || runeLen(items[i]) > 60 || strings.Trim(f, " »>/|-›") == "" {
 				continue
 			}
@@ -390,7 +382,7 @@ func visibleSection(m *meta, title string) string {
 		}
 	}
 	for _, c := range m.cates {
-		if t := textOf(c); t != "" && runeLen(t) <= 40 && fold(t) != ft {
+		if t := textOf(c); t != "" && runeLen(t) <= 40 && vi.Fold(t) != ft {
 			return t
 		}
 	}

@@ -81,58 +81,6 @@ func textOf(n *html.Node) string {
 	return clean(b.String())
 }
 
-// fold lower-cases s and strips Vietnamese diacritics (đ→d), for loose
-// comparisons of labels and titles. It maps precomposed letters through a
-// table instead of decomposing, since it runs on many lines of every page.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		r = unicode.ToLower(r)
-		switch {
-		case r < 0x80:
-		case r >= 0xC0 && r < 0x250:
-			r = foldLatin[r-0xC0]
-		case r >= 0x1E00 && r < 0x1F00:
-			r = foldExtended[r-0x1E00]
-		case unicode.Is(unicode.Mn, r):
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// foldLatin and foldExtended map the letters of Latin-1 Supplement, Latin
-// Extended-A/B and Latin Extended Additional (where Vietnamese lives) to
-// their base letters.
-var foldLatin, foldExtended = foldTable(0xC0, 0x250), foldTable(0x1E00, 0x1F00)
-
-func foldTable(lo, hi rune) []rune {
-	t := make([]rune, hi-lo)
-	for r := lo; r < hi; r++ {
-		base := r
-		if d := []rune(norm.NFD.String(string(r))); len(d) > 0 {
-			base = d[0]
-		}
-		if r == 'đ' || r == 'Đ' {
-			base = 'd'
-		}
-		t[r-lo] = unicode.ToLower(base)
-	}
-	return t
-}
-
 // runeLen counts the characters of s.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 

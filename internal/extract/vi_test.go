@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 type viEntry struct {
@@ -26,10 +28,10 @@ type viEntry struct {
 // loadVI reads the vi-pages manifest, or skips when the corpus is absent.
 func loadVI(t *testing.T) (dir string, entries []viEntry) {
 	t.Helper()
-	dir = filepath.Join(corpusDir, "vi-pages")
+	dir = corpustest.Path(t, "vi-pages")
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
-		t.Skipf("vi-pages corpus not available (%v): the real-data tests need %s", err, dir)
+		t.Fatalf("vi-pages corpus: %v", err)
 	}
 	if err := json.Unmarshal(raw, &entries); err != nil {
 		t.Fatalf("manifest.json: %v", err)
@@ -117,7 +119,7 @@ func TestVIPagesTitles(t *testing.T) {
 		}
 		// The manifest's title is the page's <title>; ours must be part of
 		// it, without the site name.
-		if page := html.UnescapeString(e.Title); !strings.Contains(fold(page), fold(got)) && !strings.Contains(fold(got), fold(strings.SplitN(page, " - ", 2)[0])) {
+		if page := html.UnescapeString(e.Title); !strings.Contains(vi.Fold(page), vi.Fold(got)) && !strings.Contains(vi.Fold(got), vi.Fold(strings.SplitN(page, " - ", 2)[0])) {
 			t.Errorf("%s: title %q not within <title> %q", e.File, got, page)
 		}
 	}

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
 
 // TestFurnitureOnRealParagraphs runs the boilerplate filters over the
@@ -24,7 +24,7 @@ func TestFurnitureOnRealParagraphs(t *testing.T) {
 	}
 	total, dropped, n := 0, 0, 0
 	reasons := map[string]int{}
-	err := corpus.Lines(context.Background(), filepath.Join(corpusDir, "vi-news"), func(file string, line int, text []byte) (bool, error) {
+	err := corpus.Lines(context.Background(), corpustest.Path(t, "vi-news"), func(file string, line int, text []byte) (bool, error) {
 		var a struct {
 			Body string `json:"body"`
 		}

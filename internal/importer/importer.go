@@ -83,7 +83,7 @@ type outcome struct {
 	trimmed   *ReportLine // what was cut from art
 	kind      string      // reason key for the summary
 	page      *pageRecord // the raw page, to remember once the batch is durable
-	sim       uint64      // near-duplicate fingerprint of art, when hasSim
+	sim       uint64      // SimHash of art, when hasSim
 	hasSim    bool
 	unchanged bool     // the page's bytes are those of an earlier run
 	seq       int      // position of the item in the sources
@@ -100,8 +100,8 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 	}
 	if opts.BatchSize <= 0 {
 		// Bleve builds one segment per batch and merges them later: larger
-		// batches mean fewer, cheaper merges (measured: 500 → 3000 cut the
-		// import's CPU time by about 6%) at a few hundred KB of memory each.
+		// batches mean fewer, cheaper merges, at a few hundred KB of memory
+		// each (figures in docs/defaults.md).
 		opts.BatchSize = 2000
 	}
 	if opts.Log == nil {
@@ -165,11 +165,11 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 		sum: Summary{SkipReasons: map[string]int{}, Converted: map[string]int{}}}
 	if opts.State != nil {
 		// Even a forced run keeps the clusters of articles it does not see.
-		if _, err := opts.State.loadSims(w.sims); err != nil {
+		if _, err := opts.State.readSims(w.sims); err != nil {
 			cancel()
 			for range outcomes {
 			}
-			return w.sum, fmt.Errorf("import: load state: %w", err)
+			return w.sum, fmt.Errorf("import: read state: %w", err)
 		}
 	}
 	if opts.Report != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
 
 const sampleDir = "../../sample"
@@ -225,7 +226,7 @@ func TestFailedWriteReportsWhatWasCommitted(t *testing.T) {
 	ctx := context.Background()
 	src := filepath.Join(t.TempDir(), "news.jsonl")
 	var lines []string
-	err := corpus.Lines(ctx, "../../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+	err := corpus.Lines(ctx, corpustest.Path(t, "vi-news"), func(_ string, _ int, text []byte) (bool, error) {
 		lines = append(lines, string(text))
 		return len(lines) < 300, nil
 	})
@@ -292,10 +293,7 @@ func TestOversizedFieldsAreCutAndReported(t *testing.T) {
 func TestReimportCountsPagesAsBefore(t *testing.T) {
 	b, st := openIndex(t)
 	ctx := context.Background()
-	dir := "../../../shared/corpus/vi-pages/pages"
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared corpus not found at %s: %v", dir, err)
-	}
+	dir := corpustest.Path(t, "vi-pages", "pages")
 	var reports [2]bytes.Buffer
 	var sums [2]Summary
 	for i := range sums {

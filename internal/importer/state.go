@@ -13,7 +13,7 @@ import (
 
 // State remembers, across runs, what earlier imports saw: for each page the
 // hash of its raw bytes (so an unchanged page is skipped before it is even
-// parsed) and for each article its near-duplicate fingerprint (so clusters
+// parsed) and for each article its SimHash and cluster (so clusters
 // span runs). It lives beside the index it describes and is written only
 // after the articles it mentions are durable in the index, so it never
 // claims more than the index holds.
@@ -123,8 +123,8 @@ func (s *State) record(pages []pageRecord, sims []simRecord) error {
 	})
 }
 
-// loadSims fills a near-duplicate index with the fingerprints of earlier runs.
-func (s *State) loadSims(x *dedup.Index) (int, error) {
+// readSims fills a near-duplicate index with the SimHashes of earlier runs.
+func (s *State) readSims(x *dedup.Index) (int, error) {
 	n := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSims).ForEach(func(k, v []byte) error {

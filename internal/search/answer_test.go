@@ -13,6 +13,7 @@ import (
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
@@ -27,9 +28,10 @@ var (
 // once for the tests of this file.
 func news(t *testing.T) (*Service, []article.Article) {
 	t.Helper()
+	dir := corpustest.Path(t, "vi-news")
 	newsOnce.Do(func() {
 		ctx := context.Background()
-		newsErr = corpus.Lines(ctx, "../../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+		newsErr = corpus.Lines(ctx, dir, func(_ string, _ int, text []byte) (bool, error) {
 			var a article.Article
 			if err := json.Unmarshal(text, &a); err != nil {
 				return false, err

@@ -10,6 +10,7 @@ import (
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
 
 // newsArticles returns the first n articles of the shared vi-news corpus,
@@ -17,7 +18,7 @@ import (
 func newsArticles(t *testing.T, n int) []article.Article {
 	t.Helper()
 	var arts []article.Article
-	err := corpus.Lines(context.Background(), "../../../shared/corpus/vi-news", func(_ string, _ int, line []byte) (bool, error) {
+	err := corpus.Lines(context.Background(), corpustest.Path(t, "vi-news"), func(_ string, _ int, line []byte) (bool, error) {
 		var a article.Article
 		if err := json.Unmarshal(line, &a); err != nil {
 			return false, err
@@ -27,7 +28,7 @@ func newsArticles(t *testing.T, n int) []article.Article {
 		return len(arts) < n, nil
 	})
 	if err != nil || len(arts) < n {
-		t.Skipf("the shared vi-news corpus is not readable here (%v, %d articles)", err, len(arts))
+		t.Fatalf("read %d of %d articles of the vi-news corpus: %v", len(arts), n, err)
 	}
 	return arts
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
@@ -32,10 +33,11 @@ var (
 // 200 without, built once for the research tests.
 func dated(t *testing.T) (*Service, []article.Article) {
 	t.Helper()
+	dir := corpustest.Path(t, "vi-news")
 	datedOnce.Do(func() {
 		ctx := context.Background()
 		withDate, without := 0, 0
-		datedErr = corpus.Lines(ctx, "../../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+		datedErr = corpus.Lines(ctx, dir, func(_ string, _ int, text []byte) (bool, error) {
 			has := bytes.Contains(text, []byte(`"published"`))
 			if has && withDate >= 800 || !has && without >= 200 {
 				return withDate < 800 || without < 200, nil

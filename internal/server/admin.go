@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -23,15 +22,16 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/importer"
+	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/source"
 )
 
 // Admin configures the admin API: imports and rebuilds run inside the
 // server, against the index it answers from, so searches go on meanwhile.
 type Admin struct {
-	Token string      // bearer token; empty disables every admin route
-	Roots []string    // folders imports may read from; empty allows none
-	Live  *index.Live // the served index
+	Token  string         // bearer token; empty disables every admin route
+	Roots  []string       // folders imports may read from; empty allows none
+	Ingest ingest.Service // imports into and rebuilds the served index
 }
 
 // maxAdminBody bounds admin request bodies: they hold a few paths.
@@ -397,22 +397,9 @@ func (a *admin) sortedJobs() []*Job {
 }
 
 func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bool) error {
-	b := a.cfg.Live.Current()
-	st, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	// The per-page report goes where the command line's does, beside the
-	// versions of the index.
-	reportPath := filepath.Join(filepath.Dir(b.Dir()), ReportFile)
-	report, err := os.Create(reportPath)
-	if err != nil {
-		return fmt.Errorf("import report: %w", err)
-	}
-	defer report.Close()
-	sum, err := importer.Run(ctx, a.cfg.Live, srcs, importer.Options{
-		State: st, Force: force, Log: a.log, Source: source.Options{Roots: a.cfg.Roots}, Report: report,
+	// The per-page report goes where the command line's does (the default).
+	sum, report, err := a.cfg.Ingest.Import(ctx, srcs, ingest.ImportOptions{
+		Force: force, Log: a.log, Source: source.Options{Roots: a.cfg.Roots},
 		Progress: func(p importer.Progress) {
 			a.mu.Lock()
 			job.Progress = JobProgress{Seen: p.Seen, Indexed: p.Indexed, Elapsed: p.Elapsed.Seconds()}
@@ -422,19 +409,13 @@ func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bo
 	})
 	a.mu.Lock()
 	job.Summary = &sum
-	job.Report = reportPath
+	job.Report = report
 	a.mu.Unlock()
-	if cerr := report.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("import report: %w", cerr)
-	}
 	return err
 }
 
-// ReportFile is the per-page import report in the index directory.
-const ReportFile = "last-import-report.jsonl"
-
 func (a *admin) runReindex(ctx context.Context, job *Job) error {
-	next, st, err := index.Rebuild(ctx, a.cfg.Live.Current(), func(n int) {
+	st, err := a.cfg.Ingest.Reindex(ctx, func(n int) {
 		a.mu.Lock()
 		job.Progress.Indexed = n
 		job.Progress.Elapsed = time.Since(job.Started).Seconds()
@@ -442,13 +423,6 @@ func (a *admin) runReindex(ctx context.Context, job *Job) error {
 	})
 	if err != nil {
 		return err
-	}
-	prev, err := a.cfg.Live.Swap(next)
-	if err != nil {
-		a.log.Warn("closing the previous index version", "path", prev, "err", err)
-	}
-	if err := os.RemoveAll(prev); err != nil {
-		a.log.Warn("removing the previous index version", "path", prev, "err", err)
 	}
 	if st.CanonicalOnly {
 		a.log.Warn("reindexed an index that stored the canonical spelling only", "note", st.Note)

@@ -14,24 +14,24 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
 func newAdminServer(t *testing.T, token string, roots []string) (*httptest.Server, *index.Live) {
 	t.Helper()
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	x, err := ingest.Open(filepath.Join(t.TempDir(), "ix"), ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	live := index.NewLive(b)
-	s := New(&search.Service{Backend: live}, Config{Admin: Admin{Token: token, Roots: roots, Live: live}})
+	s := New(&search.Service{Backend: x.Live()}, Config{Admin: Admin{Token: token, Roots: roots, Ingest: x}})
 	srv := httptest.NewServer(s)
 	t.Cleanup(func() {
 		srv.Close()
 		s.Shutdown(context.Background())
-		live.Close()
+		x.Close()
 	})
-	return srv, live
+	return srv, x.Live()
 }
 
 func adminDo(t *testing.T, method, url, token, body string) (int, map[string]any, http.Header) {
@@ -161,13 +161,12 @@ func TestRateLimitAndNoSecretsInLogs(t *testing.T) {
 		defer mu.Unlock()
 		return logs.Write(p)
 	}), nil))
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	x, err := ingest.Open(filepath.Join(t.TempDir(), "ix"), ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	live := index.NewLive(b)
-	defer live.Close()
-	s := New(&search.Service{Backend: live}, Config{RateLimit: 5, Log: log, Admin: Admin{Token: "super-secret-token", Live: live}})
+	defer x.Close()
+	s := New(&search.Service{Backend: x.Live()}, Config{RateLimit: 5, Log: log, Admin: Admin{Token: "super-secret-token", Ingest: x}})
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	codes := map[int]int{}

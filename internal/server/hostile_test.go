@@ -219,14 +219,12 @@ func TestServeLimitsStalledRequestsAndConnections(t *testing.T) {
 
 	// Two connections that say nothing hold the two places; a third
 	// request waits until one of them is dropped by the header deadline.
-	var idle []net.Conn
 	for range 2 {
 		ic, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer ic.Close()
-		idle = append(idle, ic)
 	}
 	time.Sleep(100 * time.Millisecond)
 	client := &http.Client{Timeout: 5 * time.Second}

@@ -91,7 +91,9 @@ func New(svc *search.Service, cfg Config) *Server {
 	r.Route("/api", func(r chi.Router) {
 		r.Use(corsPolicy(cfg.CORSOrigins))
 		if cfg.RateLimit > 0 {
-			r.Use(httprate.Limit(cfg.RateLimit, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP),
+			// Keyed by the connection's address: serve faces clients
+			// directly, and a header naming a client could be forged.
+			r.Use(httprate.LimitBy(cfg.RateLimit, time.Minute, func(r *http.Request) (string, error) { return clientAddr(r), nil },
 				httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 					writeError(w, http.StatusTooManyRequests, "rate_limited", "too many requests from this address; slow down")
 				})))

@@ -14,9 +14,8 @@ import (
 	"testing"
 
 	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
-
-const corpusPart = "../../../shared/corpus/vi-news/part-00.jsonl.gz"
 
 func TestWalkJSONL(t *testing.T) {
 	lines := "\xef\xbb\xbf" + `{"id":"a1","title":"Mưa lớn ở Huế","body":"Nội dung.","url":"https://tuoitre.vn/a1.htm","published":"2020-07-16"}` + "\n" +
@@ -176,9 +175,7 @@ func TestTotalLimiter(t *testing.T) {
 
 // TestCorpusJSONL reads the first 200 articles of the real corpus.
 func TestCorpusJSONL(t *testing.T) {
-	if _, err := os.Stat(corpusPart); err != nil {
-		t.Skipf("corpus not available at %s: %v", corpusPart, err)
-	}
+	corpusPart := corpustest.Path(t, "vi-news", "part-00.jsonl.gz")
 	stop := errors.New("200 read")
 	n := 0
 	err := Walk(context.Background(), corpusPart, Options{}, func(it Item) error {
@@ -212,8 +209,9 @@ func TestCorpusJSONL(t *testing.T) {
 // included, in decompressed bytes per second; it reads the corpus part when
 // present, else a generated file of similar shape.
 func BenchmarkJSONLGz(b *testing.B) {
-	path := corpusPart
-	if _, err := os.Stat(path); err != nil {
+	root, rootErr := corpustest.Root()
+	path := filepath.Join(root, "vi-news", "part-00.jsonl.gz")
+	if _, err := os.Stat(path); rootErr != nil || err != nil {
 		path = filepath.Join(b.TempDir(), "gen.jsonl.gz")
 		var buf bytes.Buffer
 		para := strings.Repeat("Người dân thành phố Huế chuẩn bị đón bão số 9, chính quyền sơ tán hơn 2.000 hộ. ", 40)

@@ -3,26 +3,21 @@ package vi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
-
-// corpusDir is the shared corpus of real news (see its README); tests that
-// need it skip when it is absent.
-const corpusDir = "../../../shared/corpus/vi-news"
 
 // loadCorpus returns the first n articles as title and body texts.
 func loadCorpus(tb testing.TB, n int) []string {
 	tb.Helper()
 	var texts []string
-	err := corpus.Lines(context.Background(), corpusDir, func(file string, line int, text []byte) (bool, error) {
+	err := corpus.Lines(context.Background(), corpustest.Path(tb, "vi-news"), func(file string, line int, text []byte) (bool, error) {
 		var a struct{ Title, Body string }
 		if err := json.Unmarshal(text, &a); err != nil {
 			return false, fmt.Errorf("%s line %d: %w", file, line, err)
@@ -30,9 +25,6 @@ func loadCorpus(tb testing.TB, n int) []string {
 		texts = append(texts, a.Title, a.Body)
 		return len(texts) < 2*n, nil
 	})
-	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("corpus %s absent: skipping the test on real text", corpusDir)
-	}
 	if err != nil {
 		tb.Fatalf("read corpus: %v", err)
 	}

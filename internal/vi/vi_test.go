@@ -208,7 +208,7 @@ func checkInvariants(t *testing.T, s string) {
 	checkQuick(t, s)
 }
 
-// checkQuick holds the quick loops of the passes (quick.go) to the general
+// checkQuick holds the quick loops of the passes (fastpath.go) to the general
 // loops they hand over to: run on all of s, these give the same, for strings
 // and byte slices.
 func checkQuick(t *testing.T, s string) {

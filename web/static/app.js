@@ -346,7 +346,7 @@
       if (s.after) p.set("after", s.after);
       else if (s.page > 1) p.set("page", s.page);
     }
-    if (s.cluster && features.cluster) p.set("cluster", s.cluster);
+    if (s.cluster) p.set("cluster", s.cluster);
     if (s.exact) p.set("exact", "1");
     return p;
   }
@@ -394,10 +394,6 @@
 
   // ---- fetching -------------------------------------------------------
 
-  // features are the API parts this server has; a 404 or an "unknown
-  // parameter" answer turns one off, and the page hides what needs it.
-  const features = { suggest: true, related: true, export: true, collapse: true, cluster: true };
-
   class APIError extends Error {
     constructor(status, code, message) {
       super(message);
@@ -426,8 +422,6 @@
     }
     return body;
   }
-
-  const unknownParam = (e, name) => e.status === 400 && e.message.startsWith("parameter " + name + ":");
 
   let loadingTimer = 0;
   function loading(on) {
@@ -473,18 +467,10 @@
   }
 
   async function search(s, signal) {
-    for (;;) {
-      const p = apiQuery(s);
-      p.set("facets", FACETS);
-      if (features.collapse && !s.cluster) p.set("collapse", "1");
-      try {
-        return await getJSON("/api/search?" + p, signal);
-      } catch (e) {
-        if (features.collapse && unknownParam(e, "collapse")) features.collapse = false;
-        else if (features.cluster && s.cluster && unknownParam(e, "cluster")) features.cluster = false;
-        else throw e;
-      }
-    }
+    const p = apiQuery(s);
+    p.set("facets", FACETS);
+    if (!s.cluster) p.set("collapse", "1");
+    return getJSON("/api/search?" + p, signal);
   }
 
   async function showResults(s, signal) {
@@ -510,7 +496,7 @@
       for (let i = 0; i < s.more && res.next; i++) {
         const p = apiQuery({ ...s, after: res.next, page: 1 });
         p.set("facets", "");
-        if (features.collapse && !s.cluster) p.set("collapse", "1");
+        if (!s.cluster) p.set("collapse", "1");
         const extra = await getJSON("/api/search?" + p, signal);
         res.hits = res.hits.concat(extra.hits);
         res.next = extra.next;
@@ -570,7 +556,7 @@
           el("span", { class: "sr", text: " " + t("newTab") })),
       );
     }
-    if (h.duplicates > 0 && h.cluster && features.cluster) {
+    if (h.duplicates > 0 && h.cluster) {
       links.append(navLink(withState(s, { cluster: h.cluster }), { class: "dups" }, t("duplicates", fmtNum(h.duplicates))));
     }
     const snip = el("p", { class: "snip" });
@@ -631,7 +617,7 @@
     try {
       const p = apiQuery({ ...s, after: res.next, page: 1 });
       p.set("facets", "");
-      if (features.collapse && !s.cluster) p.set("collapse", "1");
+      if (!s.cluster) p.set("collapse", "1");
       const extra = await getJSON("/api/search?" + p);
       const before = $("hits").children.length;
       const ns = { ...s, more: s.more + 1 };
@@ -821,7 +807,7 @@
 
   function drawExport(s, total) {
     const box = $("export");
-    if (!total || features.export === false) {
+    if (!total) {
       box.hidden = true;
       return;
     }
@@ -831,8 +817,6 @@
       q.set("format", fmt);
       $("export-" + fmt).href = "/api/export?" + q;
     }
-    // Every tracuu server exports: the links are shown without asking
-    // (asking would start a whole export on each results page).
     box.hidden = false;
   }
 
@@ -973,7 +957,6 @@
     box.replaceChildren(...[nav, head, body, related].filter(Boolean));
     scrollTo(0, 0);
     box.focus({ preventScroll: true });
-    if (!features.related) return;
     try {
       const r = await getJSON("/api/articles/" + encodeURIComponent(a.id || s.article) + "/related?size=5", signal);
       const hits = (r && r.hits) || [];
@@ -988,7 +971,6 @@
       related.hidden = false;
     } catch (e) {
       if (e.name === "AbortError") throw e;
-      if (e.status === 404 && /no such route/.test(e.message)) features.related = false;
     }
   }
 
@@ -1050,18 +1032,8 @@
     suggCtrl = new AbortController();
     const signal = suggCtrl.signal;
     try {
-      if (features.suggest) {
-        try {
-          const r = await getJSON("/api/suggest?" + new URLSearchParams({ q, size: "8" }), signal);
-          return (r && r.suggestions) || [];
-        } catch (e) {
-          if (e.status !== 404) throw e;
-          features.suggest = false;
-        }
-      }
-      // No suggest endpoint: the titles of the best matches will do.
-      const r = await getJSON("/api/search?" + new URLSearchParams({ q, size: "6", facets: "" }), signal);
-      return r.hits.map((h) => ({ text: h.title, kind: "title", id: h.id }));
+      const r = await getJSON("/api/suggest?" + new URLSearchParams({ q, size: "8" }), signal);
+      return (r && r.suggestions) || [];
     } catch (e) {
       return e.name === "AbortError" ? null : [];
     }

@@ -5,7 +5,7 @@ import "unicode/utf8"
 // The passes start with quick loops that know only what ordinary Vietnamese
 // text is made of: ASCII, the precomposed Vietnamese letters and the
 // punctuation U+2010–U+2027 (dashes, quotes, ellipsis). At any other rune
-// they hand over to the general loops of vi.go (normalizeFrom, foldFrom),
+// they hand over to the general loops of general.go (normalizeFrom, foldFrom),
 // which resume where they stopped; the output is the same either way, and a
 // test holds the two to it (checkQuick).
 //

@@ -3,7 +3,7 @@ package vi
 // The table behind the quick loop of fold, which reads one byte at a time
 // and branches on neither the byte nor the bytes before it: it looks the
 // byte up by itself and by its context, what the two bytes before it say it
-// must be. It knows what the quick loops know (see quick.go); anything else,
+// must be. It knows what the quick loops know (see fastpath.go); anything else,
 // invalid UTF-8 included, is flagged eBad.
 
 // Contexts.

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/search"
+	"github.com/tracuu/tracuu/internal/server"
+)
+
+// openForReading opens the index at dir read-only. When a running server
+// holds it, it returns the server's base URL instead; when something else
+// does (an import), the error says to wait or stop it.
+func openForReading(ctx context.Context, dir string) (*index.Bleve, string, error) {
+	b, err := index.Open(dir, index.Options{ReadOnly: true})
+	if err == nil {
+		return b, "", nil
+	}
+	if base := runningServer(ctx, dir); base != "" {
+		return nil, base, nil
+	}
+	return nil, "", err
+}
+
+// openService opens the index at dir read-only for the research commands
+// and returns the search service over it and the function that closes it.
+func openService(dir string) (*search.Service, func(), error) {
+	b, err := index.Open(dir, index.Options{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &search.Service{Backend: b}, func() { b.Close() }, nil
+}
+
+// runningServer returns the base URL of a `tracuu serve` that holds the
+// index at dir and answers, or "".
+func runningServer(ctx context.Context, dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, serveAddrFile))
+	if err != nil {
+		return ""
+	}
+	base := strings.TrimSpace(string(b))
+	if _, err := url.Parse(base); err != nil || !strings.HasPrefix(base, "http://") {
+		return ""
+	}
+	var ready map[string]string
+	if err := getJSON(ctx, base+"/readyz", &ready); err != nil {
+		return ""
+	}
+	return base
+}
+
+// getJSON decodes the JSON answer of a GET; an error answer becomes an
+// error with the server's message.
+func getJSON(ctx context.Context, u string, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e server.ErrorBody
+		json.NewDecoder(resp.Body).Decode(&e)
+		if resp.StatusCode == http.StatusBadRequest {
+			return usageError{e.Error.Message}
+		}
+		return fmt.Errorf("%s: %s %s", u, resp.Status, e.Error.Message)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
