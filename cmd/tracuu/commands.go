@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/extract"
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/search"
@@ -51,13 +52,13 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("source %s: %w", s, err)
 		}
 	}
-	b, err := index.Open(*dir, index.Options{})
+	b, err := bleve.Open(*dir, bleve.Options{})
 	if err != nil {
 		return err
 	}
 	defer b.Close()
 	removeUnfinished(*dir, stderr)
-	state, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
+	state, err := importer.OpenState(filepath.Join(b.Path(), importer.StateFile))
 	if err != nil {
 		return err
 	}
@@ -159,13 +160,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			*rate = 0
 		}
 	}
-	b, err := index.Open(*dir, index.Options{})
+	b, err := bleve.Open(*dir, bleve.Options{})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	removeUnfinished(*dir, stderr)
-	live := index.NewLive(b)
+	live := bleve.NewLive(b)
 	defer live.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	handler := server.New(&search.Service{Backend: live}, server.Config{
@@ -210,13 +211,13 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
 	}
-	b, err := index.Open(*dir, index.Options{AnySchema: true})
+	b, err := bleve.Open(*dir, bleve.Options{AnySchema: true})
 	if err != nil {
 		return err
 	}
 	n, _ := b.Stats(ctx)
 	bar := newProgress("reindex", "articles", int(n.Articles), stderr, !*asJSON && isTerminal(stderr))
-	next, st, err := index.Rebuild(ctx, b, func(done int) { bar.set(done, "rebuilding") })
+	next, st, err := bleve.Rebuild(ctx, b, func(done int) { bar.set(done, "rebuilding") })
 	bar.finish()
 	b.Close()
 	if err != nil {
@@ -226,7 +227,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if st.CanonicalOnly {
 		fmt.Fprintf(stderr, "tracuu reindex: note: %s\n", st.Note)
 	}
-	if err := index.RemoveVersion(*dir, st.From); err != nil {
+	if err := bleve.RemoveVersion(*dir, st.From); err != nil {
 		fmt.Fprintf(stderr, "tracuu reindex: the old version stays at %s: %v\n", st.From, err)
 	}
 	if *asJSON {
@@ -294,8 +295,8 @@ func getJSON(ctx context.Context, u string, v any) error {
 // openForReading opens the index at dir read-only. When a running server
 // holds it, it returns the server's base URL instead; when something else
 // does (an import), the error says to wait or stop it.
-func openForReading(ctx context.Context, dir string) (*index.Bleve, string, error) {
-	b, err := index.Open(dir, index.Options{ReadOnly: true})
+func openForReading(ctx context.Context, dir string) (*bleve.Bleve, string, error) {
+	b, err := bleve.Open(dir, bleve.Options{ReadOnly: true})
 	if err == nil {
 		return b, "", nil
 	}
@@ -647,7 +648,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // removeUnfinished deletes the versions of the index a crash left behind
 // (a rebuild killed midway); the caller holds the index open for writing.
 func removeUnfinished(dir string, stderr io.Writer) {
-	removed, err := index.RemoveUnfinished(dir)
+	removed, err := bleve.RemoveUnfinished(dir)
 	for _, p := range removed {
 		fmt.Fprintf(stderr, "tracuu: removed the unfinished index version %s\n", p)
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
@@ -56,7 +56,7 @@ func filterFlags(fl *flag.FlagSet) func(v url.Values) {
 }
 
 func openService(dir string) (*search.Service, func(), error) {
-	b, err := index.Open(dir, index.Options{ReadOnly: true})
+	b, err := bleve.Open(dir, bleve.Options{ReadOnly: true})
 	if err != nil {
 		return nil, nil, err
 	}

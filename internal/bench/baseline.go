@@ -16,7 +16,7 @@ import (
 // (dynamic fields, the English "standard" analyzer, everything copied into
 // _all), documents as maps, a MatchQuery (or MatchPhraseQuery for a quoted
 // query) on _all, and the three default facets as terms facets. It is
-// measurement code, so it talks to Bleve directly. index.Baseline (used by
+// measurement code, so it talks to Bleve directly. bleve.Baseline (used by
 // tracuu-eval) indexes title and body only and answers ids; the bench
 // needs the facet fields and facet counts too, hence this one.
 

@@ -12,11 +12,11 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/tracuu/tracuu/index"
+	ixbleve "github.com/tracuu/tracuu/index/bleve"
 )
 
 // The engine floor: Bleve indexing and searching the same corpus with the
-// least an accent-insensitive search can do (index.FloorMapping: folded
+// least an accent-insensitive search can do (ixbleve.FloorMapping: folded
 // words only, no exact forms, no pairs, no facets, top ten by BM25).
 // tracuu's figures sit between the baseline and this floor; a target the
 // floor itself misses is out of reach of Bleve, whatever our analysis.
@@ -26,7 +26,7 @@ const floorBatch = 250
 
 // floorImport indexes the JSONL file src into a new floor index at dir.
 func floorImport(ctx context.Context, dir, src string, positions bool) (int, error) {
-	m, err := index.FloorMapping(positions)
+	m, err := ixbleve.FloorMapping(positions)
 	if err != nil {
 		return 0, err
 	}
@@ -35,7 +35,7 @@ func floorImport(ctx context.Context, dir, src string, positions bool) (int, err
 		return 0, fmt.Errorf("floor: create %s: %w", dir, err)
 	}
 	n, err := batchImport(ctx, idx, src, floorBatch, func(d doc, line []byte) any {
-		return map[string]any{index.FloorText: d.Title + "\n" + d.Body, index.FloorSource: string(line)}
+		return map[string]any{ixbleve.FloorText: d.Title + "\n" + d.Body, ixbleve.FloorSource: string(line)}
 	})
 	if err != nil {
 		return n, fmt.Errorf("floor: %w", err)
@@ -49,13 +49,13 @@ func floorSearch(ctx context.Context, idx bleve.Index, q Query) (uint64, error) 
 	var bq query.Query
 	if q.Phrase {
 		mq := bleve.NewMatchPhraseQuery(q.Words)
-		mq.SetField(index.FloorText)
-		mq.Analyzer = index.AnalyzerFolded
+		mq.SetField(ixbleve.FloorText)
+		mq.Analyzer = ixbleve.AnalyzerFolded
 		bq = mq
 	} else {
 		mq := bleve.NewMatchQuery(q.Words)
-		mq.SetField(index.FloorText)
-		mq.Analyzer = index.AnalyzerFolded
+		mq.SetField(ixbleve.FloorText)
+		mq.Analyzer = ixbleve.AnalyzerFolded
 		mq.SetOperator(query.MatchQueryOperatorAnd)
 		bq = mq
 	}

@@ -29,8 +29,8 @@ const childEnv = "TRACUU_BENCH_CHILD"
 // Child roles: which index a child builds.
 const (
 	roleBaseline       = "baseline-import"        // Bleve's default mapping
-	roleFloor          = "floor-import"           // index.FloorMapping without positions
-	roleFloorPositions = "floor-positions-import" // index.FloorMapping with positions
+	roleFloor          = "floor-import"           // bleve.FloorMapping without positions
+	roleFloorPositions = "floor-positions-import" // bleve.FloorMapping with positions
 )
 
 var childRoles = map[string]func(ctx context.Context, dir, src string) (int, error){

@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/search"
 )
@@ -351,12 +351,12 @@ func profileImport(ctx context.Context, dir, src, out string) error {
 		return fmt.Errorf("cpu profile: %w", err)
 	}
 	defer f.Close()
-	b, err := index.Open(dir, index.Options{})
+	b, err := bleve.Open(dir, bleve.Options{})
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	st, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
+	st, err := importer.OpenState(filepath.Join(b.Path(), importer.StateFile))
 	if err != nil {
 		return err
 	}
@@ -486,7 +486,7 @@ func timeMix(ctx context.Context, mix []Query, rounds int, do func(Query) (uint6
 }
 
 func oursInProcess(ctx context.Context, dir string, mix []Query, rounds int) (QueryFigures, error) {
-	b, err := index.Open(dir, index.Options{ReadOnly: true})
+	b, err := bleve.Open(dir, bleve.Options{ReadOnly: true})
 	if err != nil {
 		return QueryFigures{}, err
 	}

@@ -21,7 +21,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/source"
 )
@@ -31,7 +31,7 @@ import (
 type Admin struct {
 	Token string      // bearer token; empty disables every admin route
 	Roots []string    // folders imports may read from; empty allows none
-	Live  *index.Live // the served index
+	Live  *bleve.Live // the served index
 }
 
 // maxAdminBody bounds admin request bodies: they hold a few paths.
@@ -77,7 +77,7 @@ type Job struct {
 	Progress JobProgress         `json:"progress"`
 	Summary  *importer.Summary   `json:"summary,omitempty"`
 	Report   string              `json:"report,omitempty"` // the per-page report of an import
-	Reindex  *index.ReindexStats `json:"reindex,omitempty"`
+	Reindex  *bleve.ReindexStats `json:"reindex,omitempty"`
 	Error    string              `json:"error,omitempty"`
 }
 
@@ -398,14 +398,14 @@ func (a *admin) sortedJobs() []*Job {
 
 func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bool) error {
 	b := a.cfg.Live.Current()
-	st, err := importer.OpenState(filepath.Join(b.Dir(), importer.StateFile))
+	st, err := importer.OpenState(filepath.Join(b.Path(), importer.StateFile))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	// The per-page report goes where the command line's does, beside the
 	// versions of the index.
-	reportPath := filepath.Join(filepath.Dir(b.Dir()), ReportFile)
+	reportPath := filepath.Join(filepath.Dir(b.Path()), ReportFile)
 	report, err := os.Create(reportPath)
 	if err != nil {
 		return fmt.Errorf("import report: %w", err)
@@ -434,7 +434,7 @@ func (a *admin) runImport(ctx context.Context, job *Job, srcs []string, force bo
 const ReportFile = "last-import-report.jsonl"
 
 func (a *admin) runReindex(ctx context.Context, job *Job) error {
-	next, st, err := index.Rebuild(ctx, a.cfg.Live.Current(), func(n int) {
+	next, st, err := bleve.Rebuild(ctx, a.cfg.Live.Current(), func(n int) {
 		a.mu.Lock()
 		job.Progress.Indexed = n
 		job.Progress.Elapsed = time.Since(job.Started).Seconds()

@@ -13,17 +13,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
-func newAdminServer(t *testing.T, token string, roots []string) (*httptest.Server, *index.Live) {
+func newAdminServer(t *testing.T, token string, roots []string) (*httptest.Server, *bleve.Live) {
 	t.Helper()
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(t.TempDir(), "ix"), bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	live := index.NewLive(b)
+	live := bleve.NewLive(b)
 	s := New(&search.Service{Backend: live}, Config{Admin: Admin{Token: token, Roots: roots, Live: live}})
 	srv := httptest.NewServer(s)
 	t.Cleanup(func() {
@@ -129,13 +129,13 @@ func TestAdminImportAndReindexWhileSearching(t *testing.T) {
 		t.Errorf("search after admin import: total %d, want 2", res.Total)
 	}
 
-	old := live.Current().Dir()
+	old := live.Current().Path()
 	code, job, _ = adminDo(t, "POST", srv.URL+"/api/admin/reindex", "tok", "")
 	if code != http.StatusAccepted {
 		t.Fatalf("start reindex: %d %v", code, job)
 	}
 	job = waitJob(t, srv.URL, "tok", job["id"].(string))
-	if job["status"] != "done" || live.Current().Dir() == old {
+	if job["status"] != "done" || live.Current().Path() == old {
 		t.Fatalf("reindex job: %v", job)
 	}
 	if _, err := os.Stat(old); !os.IsNotExist(err) {
@@ -161,11 +161,11 @@ func TestRateLimitAndNoSecretsInLogs(t *testing.T) {
 		defer mu.Unlock()
 		return logs.Write(p)
 	}), nil))
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(t.TempDir(), "ix"), bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	live := index.NewLive(b)
+	live := bleve.NewLive(b)
 	defer live.Close()
 	s := New(&search.Service{Backend: live}, Config{RateLimit: 5, Log: log, Admin: Admin{Token: "super-secret-token", Live: live}})
 	srv := httptest.NewServer(s)

@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 )
 
@@ -58,9 +59,9 @@ func TestPairPhrases(t *testing.T) {
 	if err := b.Upsert(ctx, arts...); err != nil {
 		t.Fatal(err)
 	}
-	find := func(q Query) []string {
+	find := func(q index.Query) []string {
 		t.Helper()
-		res, err := b.Search(ctx, Request{Query: q, Size: 20})
+		res, err := b.Search(ctx, index.Request{Query: q, Size: 20})
 		if err != nil {
 			t.Fatalf("search %+v: %v", q, err)
 		}
@@ -89,18 +90,18 @@ func TestPairPhrases(t *testing.T) {
 		{"ghế", []string{"p5", "p6"}},
 		{"không có đâu", nil},
 	} {
-		if got := sorted(find(Phrase{Text: tc.phrase})); !slices.Equal(got, tc.want) {
+		if got := sorted(find(index.Phrase{Text: tc.phrase})); !slices.Equal(got, tc.want) {
 			t.Errorf("phrase %q found %v, want %v", tc.phrase, got, tc.want)
 		}
 	}
 	// A scoped phrase looks in that field only.
-	if got := find(Phrase{Field: FieldTitle, Text: "là người"}); !slices.Equal(got, []string{"p1"}) {
+	if got := find(index.Phrase{Field: index.FieldTitle, Text: "là người"}); !slices.Equal(got, []string{"p1"}) {
 		t.Errorf("title phrase found %v, want [p1]", got)
 	}
 	// Marks typed are marks meant: each spelling finds its own article,
 	// the phrase typed without marks finds both.
 	for q, want := range map[string][]string{"bàn ghế": {"p6"}, "bán ghế": {"p5"}, "ban ghe": {"p5", "p6"}, "ban ghế": {"p5", "p6"}, "bán ghe": {"p5"}} {
-		if got := sorted(find(Phrase{Text: q})); !slices.Equal(got, want) {
+		if got := sorted(find(index.Phrase{Text: q})); !slices.Equal(got, want) {
 			t.Errorf("phrase %q found %v, want %v", q, got, want)
 		}
 	}
@@ -118,9 +119,9 @@ func TestFoldedTerm(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	scores := func(q Term) map[string]float64 {
+	scores := func(q index.Term) map[string]float64 {
 		t.Helper()
-		res, err := b.Search(ctx, Request{Query: q, Size: 10})
+		res, err := b.Search(ctx, index.Request{Query: q, Size: 10})
 		if err != nil {
 			t.Fatalf("search %+v: %v", q, err)
 		}
@@ -130,17 +131,17 @@ func TestFoldedTerm(t *testing.T) {
 		}
 		return s
 	}
-	plain := scores(Term{Text: "ban"})
+	plain := scores(index.Term{Text: "ban"})
 	if len(plain) != 2 {
 		t.Fatalf("term ban scored %v; want both", plain)
 	}
-	if s := scores(Term{Text: "bán"}); len(s) != 1 || s["f1"] == 0 {
+	if s := scores(index.Term{Text: "bán"}); len(s) != 1 || s["f1"] == 0 {
 		t.Errorf("term bán scored %v; want f1 alone", s)
 	}
-	if s := scores(Term{Text: "BÁN", Folded: true}); len(s) != 1 || s["f1"] != plain["f1"] {
+	if s := scores(index.Term{Text: "BÁN", Folded: true}); len(s) != 1 || s["f1"] != plain["f1"] {
 		t.Errorf("folded term BÁN scored %v; want f1 alone, scored as ban scores it (%v)", s, plain["f1"])
 	}
-	if s := scores(Term{Text: "bàn"}); len(s) != 1 || s["f2"] == 0 {
+	if s := scores(index.Term{Text: "bàn"}); len(s) != 1 || s["f2"] == 0 {
 		t.Errorf("term bàn in NFD scored %v; want f2 alone", s)
 	}
 }
@@ -183,7 +184,7 @@ func TestFrequentPrefixWords(t *testing.T) {
 		{"zz", 5, 0, 0},  // no word
 		{"t", 50, 0, 10}, // every title has a word in t
 	} {
-		res, err := b.Search(ctx, Request{Query: Prefix{Field: FieldTitle, Text: tc.prefix, Top: tc.top, MaxDocs: tc.maxDocs}})
+		res, err := b.Search(ctx, index.Request{Query: index.Prefix{Field: index.FieldTitle, Text: tc.prefix, Top: tc.top, MaxDocs: tc.maxDocs}})
 		if err != nil {
 			t.Fatalf("%+v: %v", tc, err)
 		}

@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 )
 
@@ -38,11 +39,11 @@ type facetCache struct {
 }
 
 // facetOrder is the position of each facet field in the arrays.
-var facetOrder = [...]string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth, FieldDay}
+var facetOrder = [...]string{index.FieldSite, index.FieldSection, index.FieldAuthor, index.FieldYear, index.FieldMonth, index.FieldDay}
 
 // facetSources are the doc-value fields the arrays are read from: the day
 // is derived from the publication time, so no field of its own is indexed.
-var facetSources = []string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth, fPublished}
+var facetSources = []string{index.FieldSite, index.FieldSection, index.FieldAuthor, index.FieldYear, index.FieldMonth, fPublished}
 
 func facetSlot(field string) int {
 	for i, f := range facetOrder {
@@ -141,7 +142,7 @@ func (c *facetCache) read(seg segment.Segment) (*segFacets, error) {
 	for f := range facetOrder {
 		sf.start[f] = make([]uint32, 1, n+1)
 	}
-	day := facetSlot(FieldDay)
+	day := facetSlot(index.FieldDay)
 	var state segment.DocVisitState
 	var err error
 	for doc := uint64(0); doc < n; doc++ {
@@ -252,8 +253,8 @@ func (fc *facetCounts) add(global uint64) {
 
 // result returns the top size buckets of field, ordered as Bleve orders
 // them: by count, then by value.
-func (fc *facetCounts) result(field string, size int) []FacetValue {
-	out := []FacetValue{}
+func (fc *facetCounts) result(field string, size int) []index.FacetValue {
+	out := []index.FacetValue{}
 	s := facetSlot(field)
 	if fc == nil || s < 0 || fc.counts[s] == nil {
 		return out
@@ -261,7 +262,7 @@ func (fc *facetCounts) result(field string, size int) []FacetValue {
 	values := fc.view.values[s]
 	for o, n := range fc.counts[s] {
 		if n > 0 {
-			out = append(out, FacetValue{Value: values[o], Count: int(n)})
+			out = append(out, index.FacetValue{Value: values[o], Count: int(n)})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -273,7 +274,7 @@ func (fc *facetCounts) result(field string, size int) []FacetValue {
 	if len(out) > size {
 		out = out[:size]
 	}
-	if field == FieldYear || field == FieldMonth || field == FieldDay {
+	if field == index.FieldYear || field == index.FieldMonth || field == index.FieldDay {
 		// A histogram reads in time order, not by count.
 		sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
 	}

@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
-	"github.com/blevesearch/bleve/v2"
+	blevelib "github.com/blevesearch/bleve/v2"
 
 	"github.com/tracuu/tracuu/internal/article"
 )
@@ -20,13 +20,13 @@ const baselineBatch = 500
 // copied into _all, no accent folding), queried with a MatchQuery or a
 // MatchPhraseQuery on _all. It is not a Backend: it answers only ids.
 type Baseline struct {
-	idx  bleve.Index
+	idx  blevelib.Index
 	path string
 }
 
 // CreateBaseline creates an empty baseline index at path.
 func CreateBaseline(path string) (*Baseline, error) {
-	idx, err := bleve.New(path, bleve.NewIndexMapping())
+	idx, err := blevelib.New(path, blevelib.NewIndexMapping())
 	if err != nil {
 		return nil, fmt.Errorf("create baseline index %s: %w", path, err)
 	}
@@ -62,13 +62,13 @@ func (b *Baseline) Index(ctx context.Context, arts []article.Article) error {
 // MatchPhraseQuery when phrase.
 func (b *Baseline) Search(ctx context.Context, text string, phrase bool, size int) ([]string, uint64, error) {
 	var q interface{ SetField(string) }
-	var req *bleve.SearchRequest
+	var req *blevelib.SearchRequest
 	if phrase {
-		mq := bleve.NewMatchPhraseQuery(text)
-		q, req = mq, bleve.NewSearchRequestOptions(mq, size, 0, false)
+		mq := blevelib.NewMatchPhraseQuery(text)
+		q, req = mq, blevelib.NewSearchRequestOptions(mq, size, 0, false)
 	} else {
-		mq := bleve.NewMatchQuery(text)
-		q, req = mq, bleve.NewSearchRequestOptions(mq, size, 0, false)
+		mq := blevelib.NewMatchQuery(text)
+		q, req = mq, blevelib.NewSearchRequestOptions(mq, size, 0, false)
 	}
 	q.SetField("_all")
 	res, err := b.idx.SearchInContext(ctx, req)

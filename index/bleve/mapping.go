@@ -1,9 +1,11 @@
-package index
+package bleve
 
 import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/tracuu/tracuu/index"
 )
 
 // SchemaVersion changes whenever the mapping or the analyzers change in a
@@ -115,7 +117,7 @@ func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
 	// Facet fields, the near-duplicate cluster key (filtered on and counted
 	// per page of hits, never shown as a facet), and the id as a doc value:
 	// the tie-break of every sort (see sortOrder).
-	for _, name := range append(FacetFields[:len(FacetFields):len(FacetFields)], FieldCluster, fUID) {
+	for _, name := range append(index.FacetFields[:len(index.FacetFields):len(index.FacetFields)], index.FieldCluster, fUID) {
 		f := mapping.NewKeywordFieldMapping()
 		f.Name = name
 		f.Analyzer = keyword.Name

@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/blevesearch/bleve/v2"
+	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -71,7 +71,7 @@ func CurrentTuning() Tuning { return tuning }
 // createWith creates a Bleve index with mapping m at path, recording the
 // schema version so that it opens like any other index.
 func createWith(dir, path string, m *mapping.IndexMappingImpl) (*Bleve, error) {
-	idx, err := bleve.New(path, m)
+	idx, err := blevelib.New(path, m)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"bytes"
@@ -9,10 +9,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
+	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
@@ -53,9 +54,9 @@ func textFields(field string) ([]textField, error) {
 	switch field {
 	case "":
 		return []textField{title, body}, nil
-	case FieldTitle:
+	case index.FieldTitle:
 		return []textField{title}, nil
-	case FieldBody:
+	case index.FieldBody:
 		return []textField{body}, nil
 	}
 	return nil, nil
@@ -75,15 +76,15 @@ func textQuery(field, text string, phrase, scoreFolded bool) (query.Query, error
 	}
 	if fields == nil {
 		if !isKeywordField(field) {
-			return nil, fmt.Errorf("%w: unknown field %q", ErrBadRequest, field)
+			return nil, fmt.Errorf("%w: unknown field %q", index.ErrBadRequest, field)
 		}
-		tq := bleve.NewTermQuery(facetValue(text))
+		tq := blevelib.NewTermQuery(facetValue(text))
 		tq.SetField(field)
 		return tq, nil
 	}
 	words := queryWords.Analyze([]byte(text))
 	if len(words) == 0 {
-		return bleve.NewMatchNoneQuery(), nil
+		return blevelib.NewMatchNoneQuery(), nil
 	}
 	var any []query.Query
 	for _, f := range fields {
@@ -102,7 +103,7 @@ func textQuery(field, text string, phrase, scoreFolded bool) (query.Query, error
 	if len(any) == 1 {
 		return any[0], nil
 	}
-	return bleve.NewDisjunctionQuery(any...), nil
+	return blevelib.NewDisjunctionQuery(any...), nil
 }
 
 // marked reports whether a canonical token carries marks: only then does
@@ -161,7 +162,7 @@ func phraseQuery(f textField, ws analysis.TokenStream) query.Query {
 }
 
 func termQuery(field, term string, boost float64) *query.TermQuery {
-	tq := bleve.NewTermQuery(term)
+	tq := blevelib.NewTermQuery(term)
 	tq.SetField(field)
 	tq.SetBoost(boost)
 	return tq
@@ -171,7 +172,7 @@ func conjunction(qs []query.Query) query.Query {
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	return bleve.NewConjunctionQuery(qs...)
+	return blevelib.NewConjunctionQuery(qs...)
 }
 
 // foldWords returns the folded twin of a token stream, positions kept.
@@ -205,7 +206,7 @@ func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) que
 		switch {
 		case len(run) == 1 || !defaultSchema.pairVectors:
 			for _, p := range run {
-				tq := bleve.NewTermQuery(p)
+				tq := blevelib.NewTermQuery(p)
 				tq.SetField(pairs)
 				must = append(must, tq)
 			}
@@ -214,7 +215,7 @@ func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) que
 		}
 	}
 	for _, w := range single {
-		tq := bleve.NewTermQuery(w)
+		tq := blevelib.NewTermQuery(w)
 		tq.SetField(words)
 		must = append(must, tq)
 	}
@@ -222,14 +223,14 @@ func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) que
 	if len(must) == 1 {
 		q = must[0]
 	} else {
-		q = bleve.NewConjunctionQuery(must...)
+		q = blevelib.NewConjunctionQuery(must...)
 	}
 	q.(query.BoostableQuery).SetBoost(boost)
 	return q
 }
 
 func isKeywordField(f string) bool {
-	for _, k := range FacetFields {
+	for _, k := range index.FacetFields {
 		if k == f {
 			return true
 		}
@@ -241,17 +242,17 @@ func isKeywordField(f string) bool {
 // without marks on the folded field, so that "hanoi*"-style completions
 // ignore marks; one typed with marks on the canonical words, spelled as
 // typed like every other word.
-func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) {
+func (b *Bleve) prefixQuery(ctx context.Context, q index.Prefix) (query.Query, error) {
 	fields, err := textFields(q.Field)
 	if err != nil {
 		return nil, err
 	}
 	if fields == nil {
-		return nil, fmt.Errorf("%w: prefix search is for text fields, not %q", ErrBadRequest, q.Field)
+		return nil, fmt.Errorf("%w: prefix search is for text fields, not %q", index.ErrBadRequest, q.Field)
 	}
 	p := strings.TrimSpace(vi.Fold(q.Text))
 	if p == "" {
-		return nil, fmt.Errorf("%w: empty prefix", ErrBadRequest)
+		return nil, fmt.Errorf("%w: empty prefix", index.ErrBadRequest)
 	}
 	exact := vi.HasMarks(q.Text) && defaultSchema.exactWords
 	if exact {
@@ -275,7 +276,7 @@ func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) 
 			if err := charge(ctx, p, len(counts), visits); err != nil {
 				return nil, err
 			}
-			pq := bleve.NewPrefixQuery(p)
+			pq := blevelib.NewPrefixQuery(p)
 			pq.SetField(field)
 			pq.SetBoost(f.boost)
 			any = append(any, pq)
@@ -286,16 +287,16 @@ func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) 
 			return nil, err
 		}
 		for _, t := range terms {
-			tq := bleve.NewTermQuery(t)
+			tq := blevelib.NewTermQuery(t)
 			tq.SetField(field)
 			tq.SetBoost(f.boost)
 			any = append(any, tq)
 		}
 	}
 	if len(any) == 0 {
-		return bleve.NewMatchNoneQuery(), nil
+		return blevelib.NewMatchNoneQuery(), nil
 	}
-	return bleve.NewDisjunctionQuery(any...), nil
+	return blevelib.NewDisjunctionQuery(any...), nil
 }
 
 // frequentTerms returns the top terms of field starting with prefix, by
