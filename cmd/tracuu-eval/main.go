@@ -78,14 +78,16 @@ func run() int {
 	return 0
 }
 
-// grid is every combination of a few values of each boost (the body's
-// stays 1: only ratios matter).
-func grid(bleve.Tuning) []bleve.Tuning {
+// grid is every combination of a few values of the field boosts (the
+// body's stays 1: only ratios matter), the other boosts as in base.
+func grid(base bleve.Tuning) []bleve.Tuning {
 	var out []bleve.Tuning
 	for _, title := range []float64{1, 1.5, 2, 3} {
 		for _, exact := range []float64{1, 2} {
 			for _, pairs := range []float64{1, 2, 4, 8} {
-				out = append(out, bleve.Tuning{Title: title, Body: 1, Exact: exact, Pairs: pairs})
+				t := base
+				t.Title, t.Body, t.Exact, t.Pairs = title, 1, exact, pairs
+				out = append(out, t)
 			}
 		}
 	}

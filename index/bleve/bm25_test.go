@@ -39,7 +39,7 @@ func TestScoresSurviveMerges(t *testing.T) {
 		index.Term{Text: "người"},
 		index.Term{Text: "Hà Nội"},
 		index.Phrase{Text: "cho biết"},
-		index.Bool{Must: []index.Query{index.Term{Text: "công", Folded: true}, index.Term{Text: "an", Folded: true}}, Should: []index.Query{index.Phrase{Text: "công an"}}},
+		index.Words{Words: []index.Word{{Text: "công"}, {Text: "an"}}},
 	}
 	ranked := func() [][]index.Hit {
 		var out [][]index.Hit

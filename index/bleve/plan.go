@@ -20,26 +20,18 @@ import (
 // Boosts of the field plan: a title match outweighs a body match, and an
 // exact-mark match outweighs a folded one, so an accented query ranks the
 // documents spelled as typed first. A phrase answered from a pair field is
-// boosted on top: the adjacency reward parse.go adds to plain multi-word
-// queries is such a phrase, and it is what tells the article that says
-// "quy chế dân chủ" from one that merely uses the four syllables.
-//
-// The values come from cmd/tracuu-eval --tune on 10,000 articles (MRR@10
-// of accented / accent-less spans / scattered title words): title 3,
-// pairs 1 gave 0.854 / 0.848 / 0.591; title 2, pairs 4 gives 0.938 /
-// 0.993 / 0.550. Higher pair boosts help spans a little more and hurt
-// scattered words more (pairs 8: 0.970 / 0.993 / 0.496); exact 1 scores a
-// little higher but would stop ranking the spelling typed first.
-// That tuning predates two later changes, folded-only words in plain
-// multi-word queries and BM25 statistics of our own (bm25.go); a 20k eval
-// after both gives 0.989 / 0.985 / 0.878; the grid has not been run again.
-var tuning = Tuning{Title: 2, Body: 1, Exact: 2, Pairs: 4}
+// boosted on top: the adjacency phrase of plain words (planWords) is such
+// a phrase, and it is what tells the article that says "quy chế dân chủ"
+// from one that merely uses the four syllables. The values are chosen with
+// cmd/tracuu-eval --tune (README, "Tuning the ranking").
+var tuning = Tuning{Title: 2, Body: 1, Exact: 2, Pairs: 4, TitleAll: 1}
 
 // Tuning holds the boosts of the field plan.
 type Tuning struct {
 	Title, Body float64 // per text field
 	Exact       float64 // multiplies the exact-mark field's boost when the query has marks
 	Pairs       float64 // multiplies the boost of phrases answered from pair fields
+	TitleAll    float64 // weight of the clause "every plain word in the title"
 }
 
 type textField struct {
@@ -104,6 +96,80 @@ func textQuery(field, text string, phrase, scoreFolded bool) (query.Query, error
 		return any[0], nil
 	}
 	return blevelib.NewDisjunctionQuery(any...), nil
+}
+
+// wordsPlan is how the plain words of a query (index.Words) are scored:
+// every word required, plus an optional phrase of the words side by side
+// and, apart from both, a clause for a title holding every word.
+type wordsPlan struct {
+	words  []query.Query // one required clause per word
+	phrase query.Query   // the words side by side, in order; nil for one word
+	title  query.Query   // every word in the title; nil for one word or a scoped Words
+}
+
+// planWords plans plain words. Articles with the words side by side rank
+// first: the phrase keeps the punctuation typed between neighbours, so it
+// breaks where the article's text breaks, and it rewards the spelling typed.
+// The words themselves are therefore scored without their marks (they
+// still match as typed): per-word rewards for marks ranked articles
+// repeating common words above the one holding the span. An article whose
+// title holds every word ranks high even when the words are apart there;
+// that clause stands apart from the phrase because Bleve scales a
+// disjunction by the share of its clauses that match, so a second optional
+// clause beside the phrase would halve its reward. One word alone is its
+// term, spelled as typed.
+func planWords(q index.Words) (wordsPlan, error) {
+	var p wordsPlan
+	if len(q.Words) == 0 {
+		return p, fmt.Errorf("%w: Words without a word", index.ErrBadRequest)
+	}
+	folded := len(q.Words) > 1
+	for _, w := range q.Words {
+		wq, err := textQuery(q.Field, w.Text, false, folded)
+		if err != nil {
+			return p, err
+		}
+		if w.Reading != "" {
+			rq, err := textQuery(q.Field, w.Reading, false, folded)
+			if err != nil {
+				return p, err
+			}
+			wq = boolean(nil, []query.Query{wq, rq}, nil, 0)
+		}
+		p.words = append(p.words, wq)
+	}
+	if !folded {
+		return p, nil
+	}
+	var span strings.Builder
+	var title []query.Query
+	for i, w := range q.Words {
+		meant := w.Text
+		if w.Reading != "" {
+			meant = w.Reading
+		}
+		if i > 0 {
+			sep := w.Sep
+			if sep == "" {
+				sep = " "
+			}
+			span.WriteString(sep)
+		}
+		span.WriteString(meant)
+		tq, err := textQuery(index.FieldTitle, meant, false, false)
+		if err != nil {
+			return p, err
+		}
+		title = append(title, tq)
+	}
+	var err error
+	if p.phrase, err = textQuery(q.Field, span.String(), true, false); err != nil {
+		return p, err
+	}
+	if q.Field == "" {
+		p.title = boolean(title, nil, nil, tuning.TitleAll)
+	}
+	return p, nil
 }
 
 // marked reports whether a canonical token carries marks: only then does

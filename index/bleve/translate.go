@@ -18,7 +18,16 @@ func (b *Bleve) translate(ctx context.Context, q index.Query) (query.Query, erro
 	case nil, index.MatchAll:
 		return blevelib.NewMatchAllQuery(), nil
 	case index.Term:
-		return textQuery(q.Field, q.Text, false, q.Folded)
+		return textQuery(q.Field, q.Text, false, false)
+	case index.Words:
+		if len(q.Words) >= 2 {
+			return b.translateBool(ctx, index.Bool{Must: []index.Query{q}})
+		}
+		plan, err := planWords(q)
+		if err != nil {
+			return nil, err
+		}
+		return plan.words[0], nil
 	case index.Phrase:
 		return textQuery(q.Field, q.Text, true, false)
 	case index.Prefix:
@@ -30,39 +39,105 @@ func (b *Bleve) translate(ctx context.Context, q index.Query) (query.Query, erro
 	}
 }
 
+// translateBool maps a Bool onto a Bleve boolean query. Plain words
+// (Words) among its required clauses share its boolean: their adjacency
+// phrase joins it as its optional clause, and the clause for a title
+// holding every word wraps it (see planWords).
 func (b *Bleve) translateBool(ctx context.Context, q index.Bool) (query.Query, error) {
-	bq := blevelib.NewBooleanQuery()
-	add := func(qs []index.Query, to func(...query.Query)) error {
-		for _, sub := range qs {
-			t, err := b.translate(ctx, sub)
-			if err != nil {
-				return err
+	at := wordsAt(q)
+	var plan wordsPlan
+	var must []query.Query
+	for i, sub := range q.Must {
+		if i == at {
+			var err error
+			if plan, err = planWords(sub.(index.Words)); err != nil {
+				return nil, err
 			}
-			to(t)
+			must = append(must, plan.words...)
+			continue
 		}
-		return nil
+		t, err := b.translate(ctx, sub)
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, t)
 	}
-	if err := add(q.Must, bq.AddMust); err != nil {
+	should, err := b.translateAll(ctx, q.Should)
+	if err != nil {
 		return nil, err
 	}
-	if err := add(q.Should, bq.AddShould); err != nil {
+	not, err := b.translateAll(ctx, q.Not)
+	if err != nil {
 		return nil, err
 	}
-	if err := add(q.Not, bq.AddMustNot); err != nil {
-		return nil, err
+	if at < 0 {
+		return boolean(must, should, not, q.Boost), nil
+	}
+	if plan.phrase != nil {
+		should = append(should, plan.phrase)
+	}
+	bq := boolean(must, should, not, 0)
+	if plan.title == nil {
+		return bq, nil
+	}
+	return boolean([]query.Query{bq}, []query.Query{plan.title}, nil, 0), nil
+}
+
+// wordsAt is the index in q.Must of the Words whose plan q's boolean takes
+// in (translateBool), or -1. Only a boolean without optional clauses or a
+// boost of its own can take one in: Bleve scales a disjunction by the
+// share of its clauses that match, so a second optional clause beside the
+// adjacency phrase would halve its reward.
+func wordsAt(q index.Bool) int {
+	if len(q.Should) > 0 || q.Boost > 0 && q.Boost != 1 {
+		return -1
+	}
+	for i, sub := range q.Must {
+		if w, ok := sub.(index.Words); ok && len(w.Words) >= 2 {
+			return i
+		}
+	}
+	return -1
+}
+
+func (b *Bleve) translateAll(ctx context.Context, qs []index.Query) ([]query.Query, error) {
+	out := make([]query.Query, 0, len(qs))
+	for _, sub := range qs {
+		t, err := b.translate(ctx, sub)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// boolean combines translated clauses as index.Bool says: every must,
+// none of not, at least one should when there is no must, boost scaling
+// the whole clause.
+func boolean(must, should, not []query.Query, boost float64) *query.BooleanQuery {
+	bq := blevelib.NewBooleanQuery()
+	for _, q := range must {
+		bq.AddMust(q)
+	}
+	for _, q := range should {
+		bq.AddShould(q)
+	}
+	for _, q := range not {
+		bq.AddMustNot(q)
 	}
 	switch {
-	case len(q.Must) > 0 && len(q.Should) > 0:
+	case len(must) > 0 && len(should) > 0:
 		bq.Should = heldShould{bq.Should}
-	case len(q.Must) == 0 && len(q.Should) > 0:
+	case len(must) == 0 && len(should) > 0:
 		bq.SetMinShould(1)
-	case len(q.Must) == 0 && len(q.Should) == 0:
+	case len(must) == 0 && len(should) == 0:
 		bq.AddMust(blevelib.NewMatchAllQuery())
 	}
-	if q.Boost > 0 && q.Boost != 1 {
-		scaleBoost(bq, q.Boost)
+	if boost > 0 && boost != 1 {
+		scaleBoost(bq, boost)
 	}
-	return bq, nil
+	return bq
 }
 
 // scaleBoost multiplies the boosts of every scoring leaf under q by m:
