@@ -57,7 +57,7 @@ func run() int {
 	cfg := eval.Config{Dir: dir, Queries: *queries, Phrases: *phrases, Seed: *seed,
 		Baseline: *baseline, Variants: *variants, Log: os.Stderr}
 	if *tune {
-		cfg.Tunings = grid(bleve.CurrentTuning())
+		cfg.Tunings = grid(bleve.DefaultTuning())
 	}
 	rep, err := eval.Run(ctx, arts, cfg)
 	if err != nil {

@@ -228,10 +228,11 @@ var analyzerDefs = map[string]struct {
 	AnalyzerFoldedPairs: {tokenizerBreaks, []string{filterMaxLength, filterFold, filterPairs}},
 }
 
-// addAnalyzers defines our analyzers on an index mapping. They are stored
-// in the mapping by definition, so an index opened later rebuilds them from
-// the registered tokenizer and filters.
-func addAnalyzers(m *mapping.IndexMappingImpl) error {
+// AddAnalyzers defines tracuu's analyzers on an index mapping, for the
+// product's mappings and for yardsticks that index beside them. They are
+// stored in the mapping by definition, so an index opened later rebuilds
+// them from the registered tokenizer and filters.
+func AddAnalyzers(m *mapping.IndexMappingImpl) error {
 	for name, def := range analyzerDefs {
 		err := m.AddCustomAnalyzer(name, map[string]interface{}{
 			"type":          custom.Name,

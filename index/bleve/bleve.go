@@ -42,6 +42,7 @@ type Bleve struct {
 	idx      blevelib.Index
 	dir      string // the index directory given by the operator
 	path     string // the live version directory inside it
+	plan     fieldPlan
 	facets   *facetCache
 	prefixes prefixCache
 	lengths  lengthStats // BM25 statistics (bm25.go)
@@ -54,6 +55,24 @@ type Options struct {
 	ReadOnly  bool          // open without taking the write lock's exclusivity
 	Wait      time.Duration // how long to wait for another process's lock (default 2s)
 	AnySchema bool          // open an index of another schema version (to reindex it)
+
+	// Schema, when set, is what an index created by Open stores instead
+	// of DefaultSchema; an existing index keeps what it was written with.
+	// The query plan stays the product's. Only yardsticks set it.
+	Schema *Schema
+	// Tuning, when set, replaces DefaultTuning for the searches of this
+	// handle. Only yardsticks set it.
+	Tuning *Tuning
+}
+
+// newBleve is the backend over idx, the version at path of the index
+// directory dir.
+func newBleve(idx blevelib.Index, dir, path string, opts Options) *Bleve {
+	t := defaultTuning
+	if opts.Tuning != nil {
+		t = *opts.Tuning
+	}
+	return &Bleve{idx: idx, dir: dir, path: path, plan: fieldPlan{tuning: t}, facets: newFacetCache()}
 }
 
 // Open opens the index in dir, creating an empty one when dir holds none.
@@ -72,7 +91,7 @@ func Open(dir string, opts Options) (*Bleve, error) {
 		if opts.ReadOnly {
 			return nil, fmt.Errorf("open index %s: no index there (run `tracuu import` first)", dir)
 		}
-		b, err := createVersion(dir)
+		b, err := createVersion(dir, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -112,7 +131,7 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 		}
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	b := &Bleve{idx: idx, dir: dir, path: path, facets: newFacetCache()}
+	b := newBleve(idx, dir, path, opts)
 	v, err := idx.GetInternal([]byte(schemaKey))
 	if err != nil {
 		idx.Close()
@@ -126,15 +145,19 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 	return b, nil
 }
 
-// createVersion makes a new, empty versioned index inside dir. It is not
-// live until makeCurrent.
-func createVersion(dir string) (*Bleve, error) {
+// createVersion makes a new, empty versioned index inside dir, of
+// opts.Schema when set. It is not live until makeCurrent.
+func createVersion(dir string, opts Options) (*Bleve, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index dir: %w", err)
 	}
 	name := fmt.Sprintf("v%d-%s", SchemaVersion, time.Now().UTC().Format("20060102T150405.000000000"))
 	path := filepath.Join(dir, name)
-	m, err := newMapping()
+	sc := defaultSchema
+	if opts.Schema != nil {
+		sc = *opts.Schema
+	}
+	m, err := newMappingFor(sc)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +169,7 @@ func createVersion(dir string) (*Bleve, error) {
 		idx.Close()
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
-	return &Bleve{idx: idx, dir: dir, path: path, facets: newFacetCache()}, nil
+	return newBleve(idx, dir, path, opts), nil
 }
 
 // makeCurrent points the index directory's CURRENT file at this version,

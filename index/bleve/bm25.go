@@ -86,7 +86,7 @@ func (b *Bleve) measureLengths(ctx context.Context) (map[string]float64, error) 
 		return nil, fmt.Errorf("sample stored articles: %w", err)
 	}
 	sum := map[string]float64{}
-	fields, _ := textFields("") // title, body
+	fields := b.plan.textFields("") // title, body
 	for _, h := range res.Hits {
 		src, _ := h.Fields[fSource].(string)
 		a, err := decodeSource([]byte(src))

@@ -123,7 +123,7 @@ func TestFoldedTerm(t *testing.T) {
 	}
 	scores := func(text string, folded bool) map[string]float64 {
 		t.Helper()
-		q, err := textQuery("", text, false, folded)
+		q, err := b.plan.textQuery("", text, false, folded)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -63,7 +63,7 @@ func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, 
 	if _, err := RemoveUnfinished(src.dir); err != nil {
 		return nil, st, fmt.Errorf("reindex: %w", err)
 	}
-	dst, err := createVersion(src.dir)
+	dst, err := createVersion(src.dir, Options{Tuning: &src.plan.tuning})
 	if err != nil {
 		return nil, st, err
 	}

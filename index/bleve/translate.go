@@ -18,18 +18,18 @@ func (b *Bleve) translate(ctx context.Context, q index.Query) (query.Query, erro
 	case nil, index.MatchAll:
 		return blevelib.NewMatchAllQuery(), nil
 	case index.Term:
-		return textQuery(q.Field, q.Text, false, false)
+		return b.plan.textQuery(q.Field, q.Text, false, false)
 	case index.Words:
 		if len(q.Words) >= 2 {
 			return b.translateBool(ctx, index.Bool{Must: []index.Query{q}})
 		}
-		plan, err := planWords(q)
+		plan, err := b.plan.words(q)
 		if err != nil {
 			return nil, err
 		}
 		return plan.words[0], nil
 	case index.Phrase:
-		return textQuery(q.Field, q.Text, true, false)
+		return b.plan.textQuery(q.Field, q.Text, true, false)
 	case index.Prefix:
 		return b.prefixQuery(ctx, q)
 	case index.Bool:
@@ -42,7 +42,7 @@ func (b *Bleve) translate(ctx context.Context, q index.Query) (query.Query, erro
 // translateBool maps a Bool onto a Bleve boolean query. Plain words
 // (Words) among its required clauses share its boolean: their adjacency
 // phrase joins it as its optional clause, and the clause for a title
-// holding every word wraps it (see planWords).
+// holding every word wraps it (see fieldPlan.words).
 func (b *Bleve) translateBool(ctx context.Context, q index.Bool) (query.Query, error) {
 	at := wordsAt(q)
 	var plan wordsPlan
@@ -50,7 +50,7 @@ func (b *Bleve) translateBool(ctx context.Context, q index.Bool) (query.Query, e
 	for i, sub := range q.Must {
 		if i == at {
 			var err error
-			if plan, err = planWords(sub.(index.Words)); err != nil {
+			if plan, err = b.plan.words(sub.(index.Words)); err != nil {
 				return nil, err
 			}
 			must = append(must, plan.words...)

@@ -21,6 +21,7 @@ import (
 	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/search"
+	"github.com/tracuu/tracuu/internal/yardstick"
 )
 
 // Config says what to measure and how much.
@@ -503,12 +504,12 @@ func oursInProcess(ctx context.Context, dir string, mix []Query, rounds int) (Qu
 }
 
 func baselineInProcess(ctx context.Context, dir string, mix []Query, rounds int) (QueryFigures, error) {
-	b, err := openBaseline(dir)
+	b, err := yardstick.OpenBaseline(dir)
 	if err != nil {
 		return QueryFigures{}, err
 	}
-	defer b.close()
-	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) { return b.search(ctx, q) })
+	defer b.Close()
+	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) { return b.SearchFaceted(ctx, q.Words, q.Phrase) })
 }
 
 // client is the HTTP client of every phase: enough idle connections for
