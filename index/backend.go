@@ -1,7 +1,8 @@
-// Package index holds the search engine behind tracuu: the backend-neutral
-// Backend interface with its request and result types, and the embedded
-// Bleve implementation (mapping, Vietnamese analyzers, field plan, index
-// lifecycle). Bleve types never leave this package.
+// Package index is the contract between tracuu and a search engine: the
+// Backend interface, its request and result types, and the backend-neutral
+// query tree. It imports no engine: the embedded Bleve backend is
+// index/bleve, and every backend passes the conformance suite in
+// index/backendtest.
 package index
 
 import (
@@ -110,6 +111,16 @@ type Stats struct {
 	Path      string    `json:"path"`
 	Updated   time.Time `json:"updated,omitzero"`
 }
+
+// MaxTokenBytes is the longest word a backend indexes. A "word" of
+// hundreds of letters is junk (a planted title of a million "y"s) that
+// every prefix query matching it pays for; longer words are not indexed,
+// and the importer reports the articles holding them.
+const MaxTokenBytes = 100
+
+// MaxCursorKey is the longest sort key (Hit.SortKey) a backend returns;
+// callers refuse longer cursors as forged.
+const MaxCursorKey = 201
 
 // ErrBadRequest wraps errors caused by the request rather than the engine,
 // so callers can answer 400 instead of 500.

@@ -7,13 +7,37 @@ type Query interface{ query() }
 // Term matches a word (one or more syllables, analyzed by the backend) in a
 // field, or in the default text fields when Field is "". Each syllable typed
 // with marks matches that spelling only (any tone placement, NFC or NFD,
-// any case); one typed without marks matches every spelling. Folded keeps
-// that match but scores the word without its marks: the query ranks the
-// spelling typed by other clauses (a phrase, the title).
+// any case); one typed without marks matches every spelling.
 type Term struct {
-	Field  string
-	Text   string
-	Folded bool
+	Field string
+	Text  string
+}
+
+// Words is what a user means by typing plain words: articles holding every
+// one of them, each matched as a Term of Field (the default text fields
+// when ""). Among those, articles holding the words side by side and in
+// order rank higher, and with the default fields so do articles whose title
+// holds every word. How much higher, and how the engine finds adjacency, is
+// the backend's ranking plan. One word alone is the Term (or, with a
+// Reading, either spelling).
+type Words struct {
+	Field string
+	Words []Word
+}
+
+// Word is one word of Words.
+type Word struct {
+	Text string
+	// Reading, when set, is another reading of the word (the syllable that
+	// input-method keystrokes spell): the word matches as Text or as
+	// Reading, and the side-by-side and title rewards look for Reading,
+	// the reading meant.
+	Reading string
+	// Sep is what the query had between this word and the one before it,
+	// when the two were neighbours there; "" stands for one space. Sentence
+	// punctuation in it (", ", " - ") says the words are not meant side by
+	// side across it.
+	Sep string
 }
 
 // Phrase matches words adjacent and in order, each spelled as a Term's.
@@ -49,6 +73,7 @@ type Bool struct {
 type MatchAll struct{}
 
 func (Term) query()     {}
+func (Words) query()    {}
 func (Phrase) query()   {}
 func (Prefix) query()   {}
 func (Bool) query()     {}

@@ -13,7 +13,7 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/eval"
 )
 
@@ -57,7 +57,7 @@ func run() int {
 	cfg := eval.Config{Dir: dir, Queries: *queries, Phrases: *phrases, Seed: *seed,
 		Baseline: *baseline, Variants: *variants, Log: os.Stderr}
 	if *tune {
-		cfg.Tunings = grid(index.CurrentTuning())
+		cfg.Tunings = grid(bleve.DefaultTuning())
 	}
 	rep, err := eval.Run(ctx, arts, cfg)
 	if err != nil {
@@ -78,14 +78,16 @@ func run() int {
 	return 0
 }
 
-// grid is every combination of a few values of each boost (the body's
-// stays 1: only ratios matter).
-func grid(index.Tuning) []index.Tuning {
-	var out []index.Tuning
+// grid is every combination of a few values of the field boosts (the
+// body's stays 1: only ratios matter), the other boosts as in base.
+func grid(base bleve.Tuning) []bleve.Tuning {
+	var out []bleve.Tuning
 	for _, title := range []float64{1, 1.5, 2, 3} {
 		for _, exact := range []float64{1, 2} {
 			for _, pairs := range []float64{1, 2, 4, 8} {
-				out = append(out, index.Tuning{Title: title, Body: 1, Exact: exact, Pairs: pairs})
+				t := base
+				t.Title, t.Body, t.Exact, t.Pairs = title, 1, exact, pairs
+				out = append(out, t)
 			}
 		}
 	}

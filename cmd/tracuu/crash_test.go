@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
@@ -50,7 +50,7 @@ func writeCorpus(t *testing.T, path string, n int) {
 // snapshot lists every article of the index at dir as id → JSON.
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	b, err := index.Open(dir, index.Options{ReadOnly: true, AnySchema: true})
+	b, err := bleve.Open(dir, bleve.Options{ReadOnly: true, AnySchema: true})
 	if err != nil {
 		t.Fatalf("open after crash: %v", err)
 	}

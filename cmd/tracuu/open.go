@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/server"
 )
@@ -19,8 +19,8 @@ import (
 // openForReading opens the index at dir read-only. When a running server
 // holds it, it returns the server's base URL instead; when something else
 // does (an import), the error says to wait or stop it.
-func openForReading(ctx context.Context, dir string) (*index.Bleve, string, error) {
-	b, err := index.Open(dir, index.Options{ReadOnly: true})
+func openForReading(ctx context.Context, dir string) (*bleve.Bleve, string, error) {
+	b, err := bleve.Open(dir, bleve.Options{ReadOnly: true})
 	if err == nil {
 		return b, "", nil
 	}
@@ -33,7 +33,7 @@ func openForReading(ctx context.Context, dir string) (*index.Bleve, string, erro
 // openService opens the index at dir read-only for the research commands
 // and returns the search service over it and the function that closes it.
 func openService(dir string) (*search.Service, func(), error) {
-	b, err := index.Open(dir, index.Options{ReadOnly: true})
+	b, err := bleve.Open(dir, bleve.Options{ReadOnly: true})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,62 +9,14 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/yardstick"
 )
 
 // The engine floor: Bleve indexing and searching the same corpus with the
-// least an accent-insensitive search can do (index.FloorMapping: folded
+// least an accent-insensitive search can do (yardstick.ImportFloor: folded
 // words only, no exact forms, no pairs, no facets, top ten by BM25).
 // tracuu's figures sit between the baseline and this floor; a target the
 // floor itself misses is out of reach of Bleve, whatever our analysis.
-
-// floorBatch is the floor's batch size: the product's (index.batchSize).
-const floorBatch = 250
-
-// floorImport indexes the JSONL file src into a new floor index at dir.
-func floorImport(ctx context.Context, dir, src string, positions bool) (int, error) {
-	m, err := index.FloorMapping(positions)
-	if err != nil {
-		return 0, err
-	}
-	idx, err := bleve.New(dir, m)
-	if err != nil {
-		return 0, fmt.Errorf("floor: create %s: %w", dir, err)
-	}
-	n, err := batchImport(ctx, idx, src, floorBatch, func(d doc, line []byte) any {
-		return map[string]any{index.FloorText: d.Title + "\n" + d.Body, index.FloorSource: string(line)}
-	})
-	if err != nil {
-		return n, fmt.Errorf("floor: %w", err)
-	}
-	return n, nil
-}
-
-// floorSearch runs q on a floor index: every word required (a phrase
-// query for a quoted one), ten hits, nothing else.
-func floorSearch(ctx context.Context, idx bleve.Index, q Query) (uint64, error) {
-	var bq query.Query
-	if q.Phrase {
-		mq := bleve.NewMatchPhraseQuery(q.Words)
-		mq.SetField(index.FloorText)
-		mq.Analyzer = index.AnalyzerFolded
-		bq = mq
-	} else {
-		mq := bleve.NewMatchQuery(q.Words)
-		mq.SetField(index.FloorText)
-		mq.Analyzer = index.AnalyzerFolded
-		mq.SetOperator(query.MatchQueryOperatorAnd)
-		bq = mq
-	}
-	res, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(bq, 10, 0, false))
-	if err != nil {
-		return 0, fmt.Errorf("floor: search %q: %w", q.Text, err)
-	}
-	return res.Total, nil
-}
 
 // FloorEngine is one engine of the floor run.
 type FloorEngine struct {
@@ -132,12 +84,12 @@ func Floor(ctx context.Context, cfg Config) (*FloorReport, error) {
 }
 
 func floorInProcess(ctx context.Context, dir string, mix []Query, rounds int) (QueryFigures, error) {
-	idx, err := bleve.Open(dir)
+	f, err := yardstick.OpenFloor(dir)
 	if err != nil {
-		return QueryFigures{}, fmt.Errorf("floor: open %s: %w", dir, err)
+		return QueryFigures{}, err
 	}
-	defer idx.Close()
-	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) { return floorSearch(ctx, idx, q) })
+	defer f.Close()
+	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) { return f.Search(ctx, q.Words, q.Phrase) })
 }
 
 // Print writes the report as a table, each engine against the baseline.

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/tracuu/tracuu/internal/yardstick"
 )
 
 // childEnv, when set in the environment, makes the bench binary (or the
@@ -29,14 +31,18 @@ const childEnv = "TRACUU_BENCH_CHILD"
 // Child roles: which index a child builds.
 const (
 	roleBaseline       = "baseline-import"        // Bleve's default mapping
-	roleFloor          = "floor-import"           // index.FloorMapping without positions
-	roleFloorPositions = "floor-positions-import" // index.FloorMapping with positions
+	roleFloor          = "floor-import"           // the floor without positions
+	roleFloorPositions = "floor-positions-import" // the floor with positions
 )
 
 var childRoles = map[string]func(ctx context.Context, dir, src string) (int, error){
-	roleBaseline:       baselineImport,
-	roleFloor:          func(ctx context.Context, dir, src string) (int, error) { return floorImport(ctx, dir, src, false) },
-	roleFloorPositions: func(ctx context.Context, dir, src string) (int, error) { return floorImport(ctx, dir, src, true) },
+	roleBaseline: yardstick.ImportBaseline,
+	roleFloor: func(ctx context.Context, dir, src string) (int, error) {
+		return yardstick.ImportFloor(ctx, dir, src, false)
+	},
+	roleFloorPositions: func(ctx context.Context, dir, src string) (int, error) {
+		return yardstick.ImportFloor(ctx, dir, src, true)
+	},
 }
 
 // ChildMain runs the child role when the environment asks for one. The

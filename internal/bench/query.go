@@ -8,8 +8,9 @@ import (
 	"runtime/pprof"
 	"time"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/search"
+	"github.com/tracuu/tracuu/internal/yardstick"
 )
 
 // QueryFigures are single-client latencies per class and overall.
@@ -62,7 +63,7 @@ func timeMix(ctx context.Context, mix []Query, rounds int, do func(Query) (uint6
 }
 
 func oursInProcess(ctx context.Context, dir string, mix []Query, rounds int) (QueryFigures, error) {
-	b, err := index.Open(dir, index.Options{ReadOnly: true})
+	b, err := bleve.Open(dir, bleve.Options{ReadOnly: true})
 	if err != nil {
 		return QueryFigures{}, err
 	}
@@ -79,12 +80,12 @@ func oursInProcess(ctx context.Context, dir string, mix []Query, rounds int) (Qu
 }
 
 func baselineInProcess(ctx context.Context, dir string, mix []Query, rounds int) (QueryFigures, error) {
-	b, err := openBaseline(dir)
+	b, err := yardstick.OpenBaseline(dir)
 	if err != nil {
 		return QueryFigures{}, err
 	}
-	defer b.close()
-	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) { return b.search(ctx, q) })
+	defer b.Close()
+	return timeMix(ctx, mix, rounds, func(q Query) (uint64, error) { return b.SearchFaceted(ctx, q.Words, q.Phrase) })
 }
 
 // profileQueries runs the mix three times in process under the CPU

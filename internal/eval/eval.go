@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/search"
+	"github.com/tracuu/tracuu/internal/yardstick"
 )
 
 // Config says what to measure.
@@ -25,7 +27,7 @@ type Config struct {
 	Seed     uint64         // for query generation
 	Baseline bool           // build and query naive Bleve too
 	Variants bool           // also build the schema variants (size, rate, TF-IDF ranking)
-	Tunings  []index.Tuning // extra boost settings to score on the product index
+	Tunings  []bleve.Tuning // extra boosts to score the product index with (each opened with them)
 	Log      io.Writer      // progress, may be nil
 }
 
@@ -34,7 +36,7 @@ type Report struct {
 	Docs     int             `json:"docs"`
 	RawBytes int64           `json:"raw_bytes"` // title+body bytes indexed
 	Seed     uint64          `json:"seed"`
-	Tuning   index.Tuning    `json:"tuning"`
+	Tuning   bleve.Tuning    `json:"tuning"`
 	Indexes  []IndexFigures  `json:"indexes"`
 	Ranking  []ClassFigures  `json:"ranking"`
 	Phrases  []PhraseFigures `json:"phrases"`
@@ -85,7 +87,7 @@ type PhraseFigures struct {
 
 // TuningFigures is the ranking quality of the product under one tuning.
 type TuningFigures struct {
-	Tuning     index.Tuning `json:"tuning"`
+	Tuning     bleve.Tuning `json:"tuning"`
 	Accented   float64      `json:"mrr_accented"`
 	Accentless float64      `json:"mrr_accentless"`
 	Words      float64      `json:"mrr_title_words"`
@@ -107,7 +109,7 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 	if cfg.Phrases <= 0 {
 		cfg.Phrases = 40
 	}
-	rep := &Report{Docs: len(arts), Seed: cfg.Seed, Tuning: index.CurrentTuning(), Started: start.UTC()}
+	rep := &Report{Docs: len(arts), Seed: cfg.Seed, Tuning: bleve.DefaultTuning(), Started: start.UTC()}
 	for _, a := range arts {
 		rep.RawBytes += int64(len(a.Title) + len(a.Body))
 	}
@@ -118,18 +120,22 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 	rep.Queries = items
 	phrases := frequentPhrases(arts, freq, 100, cfg.Phrases, cfg.Seed)
 
-	ours, fig, err := build(ctx, cfg, "tracuu", arts, index.Variant{})
+	ours, fig, err := build(ctx, cfg, "tracuu", arts, yardstick.Variant{})
 	if err != nil {
 		return nil, err
 	}
-	defer ours.Close()
+	defer func() {
+		if ours != nil {
+			ours.Close()
+		}
+	}()
 	rep.Indexes = append(rep.Indexes, fig)
 
-	var base *index.Baseline
+	var base *yardstick.Baseline
 	if cfg.Baseline {
 		cfg.logf("indexing %d articles into the baseline", len(arts))
 		t0 := time.Now()
-		base, err = index.CreateBaseline(filepath.Join(cfg.Dir, "baseline"))
+		base, err = yardstick.CreateBaseline(filepath.Join(cfg.Dir, "baseline"))
 		if err != nil {
 			return nil, err
 		}
@@ -152,19 +158,18 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 	if cfg.Variants {
 		for _, v := range []struct {
 			name string
-			v    index.Variant
+			v    yardstick.Variant
 			rank bool
 		}{
-			{"tracuu, tf-idf scoring", index.Variant{Scoring: "tf-idf"}, true},
-			{"tracuu without pair fields (positions on words)", index.Variant{NoPairs: true, WordPositions: true}, false},
-			{"tracuu, pairs without positions", index.Variant{NoPairPositions: true}, false},
-			{"tracuu, folded pairs only", index.Variant{NoExactPairs: true}, false},
+			{"tracuu, tf-idf scoring", yardstick.Variant{Scoring: "tf-idf"}, true},
+			{"tracuu without pair fields (positions on words)", yardstick.Variant{NoPairs: true, WordPositions: true}, false},
+			{"tracuu, pairs without positions", yardstick.Variant{NoPairPositions: true}, false},
+			{"tracuu, folded pairs only", yardstick.Variant{NoExactPairs: true}, false},
 			// The floor: the least an accent-insensitive search can index
 			// (folded words, the stored article, facets), with and without
-			// the positions a phrase query would need. Issue #7's import
-			// and size figures are measured against these.
-			{"folded words only, positions", index.Variant{NoExactWords: true, NoPairs: true, WordPositions: true}, false},
-			{"folded words only", index.Variant{NoExactWords: true, NoPairs: true}, false},
+			// the positions a phrase query would need.
+			{"folded words only, positions", yardstick.Variant{NoExactWords: true, NoPairs: true, WordPositions: true}, false},
+			{"folded words only", yardstick.Variant{NoExactWords: true, NoPairs: true}, false},
 		} {
 			b, fig, err := build(ctx, cfg, v.name, arts, v.v)
 			if err != nil {
@@ -205,12 +210,19 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 		}
 	}
 	if len(cfg.Tunings) > 0 {
-		saved := index.CurrentTuning()
+		// Each tuning searches the product index opened with it: one
+		// handle at a time, since an index has one owner.
+		dir := filepath.Join(cfg.Dir, safeName("tracuu"))
+		ours.Close()
+		ours = nil
 		for _, t := range cfg.Tunings {
-			index.SetTuning(t)
-			figs, err := rank(ctx, systems[0], items, titles)
+			tuned, err := yardstick.OpenTuned(dir, t)
 			if err != nil {
-				index.SetTuning(saved)
+				return nil, err
+			}
+			figs, err := rank(ctx, ourSystem("tracuu", tuned), items, titles)
+			tuned.Close()
+			if err != nil {
 				return nil, err
 			}
 			tf := TuningFigures{Tuning: t}
@@ -227,7 +239,6 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 			rep.Tunings = append(rep.Tunings, tf)
 			cfg.logf("tuning %+v: accented %.3f accent-less %.3f words %.3f", t, tf.Accented, tf.Accentless, tf.Words)
 		}
-		index.SetTuning(saved)
 	}
 	rep.Took = time.Since(start).Round(time.Second).String()
 	return rep, nil
@@ -242,10 +253,10 @@ func safeName(s string) string {
 	}, s)
 }
 
-func build(ctx context.Context, cfg Config, name string, arts []article.Article, v index.Variant) (*index.Bleve, IndexFigures, error) {
+func build(ctx context.Context, cfg Config, name string, arts []article.Article, v yardstick.Variant) (*bleve.Bleve, IndexFigures, error) {
 	cfg.logf("indexing %d articles into %s", len(arts), name)
 	t0 := time.Now()
-	b, err := index.CreateVariant(filepath.Join(cfg.Dir, safeName(name)), v)
+	b, err := yardstick.CreateVariant(filepath.Join(cfg.Dir, safeName(name)), v)
 	if err != nil {
 		return nil, IndexFigures{}, err
 	}
@@ -337,7 +348,7 @@ func ourSystem(name string, b index.Backend) system {
 	}}
 }
 
-func baseSystem(b *index.Baseline) system {
+func baseSystem(b *yardstick.Baseline) system {
 	return system{name: "baseline", search: func(ctx context.Context, text string, phrase bool) (answer, error) {
 		ids, total, err := b.Search(ctx, text, phrase, 10)
 		return answer{ids: ids, total: total}, err

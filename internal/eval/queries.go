@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/tracuu/tracuu/internal/article"
+	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
@@ -244,6 +245,9 @@ func generate(arts []article.Article, perClass int, seed uint64) []candidate {
 				c.Text = vi.TypeKeys(plain, vi.VNI)
 			case ClassTitlePasted:
 				c.Text = strings.TrimSpace(vi.Clean(text))
+				if _, err := search.Parse(c.Text); err != nil {
+					continue // a "title" of a paragraph: the query language refuses it
+				}
 			default:
 				c.Text = plain
 			}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
 	"github.com/tracuu/tracuu/internal/corpus/corpustest"
@@ -19,13 +20,13 @@ import (
 
 const sampleDir = "../../sample"
 
-func openIndex(t *testing.T) (*index.Bleve, *State) {
+func openIndex(t *testing.T) (*bleve.Bleve, *State) {
 	t.Helper()
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(t.TempDir(), "ix"), bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := OpenState(filepath.Join(b.Dir(), "import-state.bolt"))
+	st, err := OpenState(filepath.Join(b.Path(), "import-state.bolt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +204,7 @@ func TestBrokenFilesAreReportedAndTheRestImported(t *testing.T) {
 // one does, in batches of 250 applied whole, and refuses a batch that
 // would take it past room articles.
 type fillingDisk struct {
-	*index.Bleve
+	*bleve.Bleve
 	room *int
 }
 

@@ -22,7 +22,7 @@ type State struct {
 }
 
 // StateFile is the name of the state file inside an index version
-// directory (index.Rebuild carries it over to the new version).
+// directory (bleve.Rebuild carries it over to the new version).
 const StateFile = "import-state.bolt"
 
 var (

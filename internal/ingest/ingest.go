@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/source"
 )
@@ -27,7 +27,7 @@ type Service interface {
 	Import(ctx context.Context, srcs []string, opts ImportOptions) (importer.Summary, string, error)
 	// Reindex rebuilds the index from its stored articles into a new
 	// version and serves that from then on.
-	Reindex(ctx context.Context, progress func(done int)) (index.ReindexStats, error)
+	Reindex(ctx context.Context, progress func(done int)) (bleve.ReindexStats, error)
 }
 
 // ReportFile is the per-page report of the last import, in the index
@@ -61,7 +61,7 @@ type ImportOptions struct {
 // it is imported into and rebuilt. Imports and rebuilds run one at a time.
 type Index struct {
 	dir  string
-	live *index.Live
+	live *bleve.Live
 	log  *slog.Logger
 	mu   sync.Mutex // one import or rebuild at a time
 
@@ -79,12 +79,12 @@ func Open(dir string, opts Options) (*Index, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	b, err := index.Open(dir, index.Options{AnySchema: opts.AnySchema})
+	b, err := bleve.Open(dir, bleve.Options{AnySchema: opts.AnySchema})
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{dir: dir, live: index.NewLive(b), log: opts.Log}
-	x.Removed, err = index.RemoveUnfinished(dir)
+	x := &Index{dir: dir, live: bleve.NewLive(b), log: opts.Log}
+	x.Removed, err = bleve.RemoveUnfinished(dir)
 	if err != nil {
 		opts.Log.Warn("removing unfinished index versions", "dir", dir, "err", err)
 	}
@@ -92,7 +92,7 @@ func Open(dir string, opts Options) (*Index, error) {
 }
 
 // Live is the index to search: it follows the rebuilds.
-func (x *Index) Live() *index.Live { return x.live }
+func (x *Index) Live() *bleve.Live { return x.live }
 
 // Dir is the index directory.
 func (x *Index) Dir() string { return x.dir }
@@ -109,7 +109,7 @@ func (x *Index) Import(ctx context.Context, srcs []string, opts ImportOptions) (
 	defer x.mu.Unlock()
 	// The state describes the articles of one version; a rebuild carries
 	// it over to the next.
-	statePath := filepath.Join(x.live.Current().Dir(), importer.StateFile)
+	statePath := filepath.Join(x.live.Current().Path(), importer.StateFile)
 	st, err := importer.OpenState(statePath)
 	if err != nil {
 		return importer.Summary{}, "", err
@@ -138,10 +138,10 @@ func (x *Index) Import(ctx context.Context, srcs []string, opts ImportOptions) (
 // with the current mapping, then serves it: searches running on the old
 // version finish first, and the old version is then removed. The served
 // index answers throughout.
-func (x *Index) Reindex(ctx context.Context, progress func(done int)) (index.ReindexStats, error) {
+func (x *Index) Reindex(ctx context.Context, progress func(done int)) (bleve.ReindexStats, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	next, st, err := index.Rebuild(ctx, x.live.Current(), progress)
+	next, st, err := bleve.Rebuild(ctx, x.live.Current(), progress)
 	if err != nil {
 		return st, err
 	}
@@ -149,7 +149,7 @@ func (x *Index) Reindex(ctx context.Context, progress func(done int)) (index.Rei
 	if err != nil {
 		x.log.Warn("closing the previous index version", "path", prev, "err", err)
 	}
-	if err := index.RemoveVersion(x.dir, prev); err != nil {
+	if err := bleve.RemoveVersion(x.dir, prev); err != nil {
 		x.log.Warn("the previous index version stays", "path", prev, "err", err)
 	}
 	return st, nil

@@ -42,13 +42,13 @@ not json
 		t.Errorf("report %s: %q, %v; want the skipped line", report, b, err)
 	}
 
-	old := x.Live().Current().Dir()
+	old := x.Live().Current().Path()
 	st, err := x.Reindex(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Articles != 2 || st.From != old || x.Live().Current().Dir() != st.To || st.To == old {
-		t.Errorf("reindex: %+v, serving %s; was %s", st, x.Live().Current().Dir(), old)
+	if st.Articles != 2 || st.From != old || x.Live().Current().Path() != st.To || st.To == old {
+		t.Errorf("reindex: %+v, serving %s; was %s", st, x.Live().Current().Path(), old)
 	}
 	if _, err := os.Stat(old); !os.IsNotExist(err) {
 		t.Errorf("the previous version %s is still there: %v", old, err)

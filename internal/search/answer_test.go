@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
 	"github.com/tracuu/tracuu/internal/corpus/corpustest"
@@ -193,7 +194,7 @@ func TestKeystrokesAndPastedTitles(t *testing.T) {
 var shared struct {
 	sync.Mutex
 	dirs    []string
-	indexes []*index.Bleve
+	indexes []*bleve.Bleve
 }
 
 // serviceOver indexes arts into a new index and serves searches from it.
@@ -205,7 +206,7 @@ func serviceOver(ctx context.Context, arts []article.Article) (*Service, error) 
 	shared.Lock()
 	shared.dirs = append(shared.dirs, dir)
 	shared.Unlock()
-	b, err := index.Open(filepath.Join(dir, "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(dir, "ix"), bleve.Options{})
 	if err != nil {
 		return nil, err
 	}

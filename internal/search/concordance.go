@@ -345,6 +345,20 @@ func (m *seqMatcher) collect(q index.Query) {
 	switch q := q.(type) {
 	case index.Term:
 		add(q.Field, q.Text, false)
+	case index.Words:
+		// Each word alone, and all of them side by side as read.
+		meant := make([]string, len(q.Words))
+		for i, w := range q.Words {
+			add(q.Field, w.Text, false)
+			meant[i] = w.Text
+			if w.Reading != "" {
+				add(q.Field, w.Reading, false)
+				meant[i] = w.Reading
+			}
+		}
+		if len(meant) > 1 {
+			add(q.Field, strings.Join(meant, " "), false)
+		}
 	case index.Phrase:
 		add(q.Field, q.Text, false)
 	case index.Prefix:

@@ -38,6 +38,11 @@ func (h *highlighter) collect(q index.Query) {
 	switch q := q.(type) {
 	case index.Term:
 		h.addText(q.Field, q.Text)
+	case index.Words:
+		for _, w := range q.Words {
+			h.addText(q.Field, w.Text)
+			h.addText(q.Field, w.Reading)
+		}
 	case index.Phrase:
 		h.addText(q.Field, q.Text)
 	case index.Prefix:

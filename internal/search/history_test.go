@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
 	"github.com/tracuu/tracuu/internal/corpus/corpustest"
@@ -35,7 +36,7 @@ func newsArticles(t *testing.T, n int) []article.Article {
 
 // scoresOf runs q on b, with a site filter when site is set, and returns
 // each hit's score by id.
-func scoresOf(t *testing.T, b *index.Bleve, q, site string) map[string]float64 {
+func scoresOf(t *testing.T, b *bleve.Bleve, q, site string) map[string]float64 {
 	t.Helper()
 	pq, err := Parse(q)
 	if err != nil {
@@ -88,8 +89,8 @@ func TestScoresDoNotDependOnHistory(t *testing.T) {
 	}
 	arts := newsArticles(t, 600)
 	ctx := context.Background()
-	open := func(name string) *index.Bleve {
-		b, err := index.Open(filepath.Join(t.TempDir(), name), index.Options{})
+	open := func(name string) *bleve.Bleve {
+		b, err := bleve.Open(filepath.Join(t.TempDir(), name), bleve.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +132,7 @@ func TestScoresDoNotDependOnHistory(t *testing.T) {
 // document by a conjunction, skipped the optional clause it stood on.
 func TestScoresDoNotDependOnFilters(t *testing.T) {
 	arts := newsArticles(t, 1500)
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(t.TempDir(), "ix"), bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestScoresDoNotDependOnFilters(t *testing.T) {
 }
 
 // treeScores runs a query tree on b and returns each hit's score by id.
-func treeScores(t *testing.T, b *index.Bleve, q index.Query) map[string]float64 {
+func treeScores(t *testing.T, b *bleve.Bleve, q index.Query) map[string]float64 {
 	t.Helper()
 	res, err := b.Search(context.Background(), index.Request{Query: q, Size: 1500})
 	if err != nil {

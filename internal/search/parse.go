@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,12 +10,6 @@ import (
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/vi"
 )
-
-// titleAllBoost weighs the clause "every word in the title". On 10,000
-// articles (make eval) it lifted scattered-title-word queries from MRR@10
-// 0.54 to 0.69 for 0.01 less on accented body spans; 0.3 gained half as
-// much, 3.0 little more at twice the loss.
-const titleAllBoost = 1.0
 
 // Limits on what one query may ask of the engine.
 const (
@@ -314,11 +309,12 @@ func (p *parser) or() (index.Query, error) {
 
 // plainWord is one plain word of a group, as it will be searched.
 type plainWord struct {
-	tok  int    // index of its token
-	text string // the reading searched (the word itself, or another reading)
+	tok  int // index of its token
+	word index.Word
 }
 
-// and := unary+ ; plain default-field words also reward adjacency.
+// and := unary+ ; two plain default-field words or more are one Words:
+// what the user asked for, which the backend ranks.
 func (p *parser) and() (index.Query, error) {
 	var b index.Bool
 	var plain []plainWord
@@ -326,7 +322,7 @@ func (p *parser) and() (index.Query, error) {
 	for t := p.peek(); t != nil && t.kind != tOr && t.kind != tClose; t = p.peek() {
 		at := p.pos
 		neg := t.neg
-		q, reading, err := p.unary()
+		q, word, err := p.unary()
 		if err != nil {
 			return nil, err
 		}
@@ -334,8 +330,8 @@ func (p *parser) and() (index.Query, error) {
 		case neg:
 			b.Not = append(b.Not, q)
 		default:
-			if reading != "" {
-				plain = append(plain, plainWord{at, reading})
+			if word != nil {
+				plain = append(plain, plainWord{at, *word})
 				plainAt = append(plainAt, len(b.Must))
 			}
 			b.Must = append(b.Must, q)
@@ -349,69 +345,52 @@ func (p *parser) and() (index.Query, error) {
 		return nil, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("unexpected %q", t.text)}
 	}
 	if len(plain) > 1 {
-		// Documents with the words side by side, in order, rank first. The
-		// phrase keeps the punctuation typed between neighbours, so it
-		// breaks where the article's text breaks.
-		b.Should = append(b.Should, index.Phrase{Text: p.span(plain)})
-		// The phrase and the title clause reward the spelling typed, so the
-		// words themselves are scored without their marks (they still match
-		// as typed): per-word rewards for marks ranked articles repeating
-		// common words above the one holding the span.
-		for _, i := range plainAt {
-			b.Must[i] = scoreFolded(b.Must[i])
+		// The plain words become one Words where the first of them stood;
+		// the other clauses keep their places.
+		ws := index.Words{Words: p.words(plain)}
+		must := []index.Query{}
+		for i, q := range b.Must {
+			switch {
+			case i == plainAt[0]:
+				must = append(must, ws)
+			case !slices.Contains(plainAt, i):
+				must = append(must, q)
+			}
 		}
-		// An article whose title holds every word ranks high even when the
-		// words are apart there. It is a clause of its own, outside b:
-		// Bleve scales a disjunction by the share of its clauses that match,
-		// so a second Should beside the phrase would halve its reward.
-		inTitle := index.Bool{Boost: titleAllBoost}
-		for _, w := range plain {
-			inTitle.Must = append(inTitle.Must, index.Term{Field: index.FieldTitle, Text: w.text})
+		if len(must) == 1 && len(b.Not) == 0 {
+			return ws, nil
 		}
-		return index.Bool{Must: []index.Query{b}, Should: []index.Query{inTitle}}, nil
+		b.Must = must
+		return b, nil
 	}
-	if len(b.Must) == 1 && len(b.Not) == 0 && len(b.Should) == 0 {
+	if len(b.Must) == 1 && len(b.Not) == 0 {
 		return b.Must[0], nil
 	}
 	return b, nil
 }
 
-// span joins the readings of plain words with what separated them in the
-// query when they were neighbours there, and with a space otherwise.
-func (p *parser) span(ws []plainWord) string {
-	var sb strings.Builder
+// words returns the plain words of a group, each with what separated it
+// in the query from the word before it when they were neighbours there.
+func (p *parser) words(ws []plainWord) []index.Word {
+	out := make([]index.Word, len(ws))
 	for i, w := range ws {
-		if i > 0 {
-			prev, cur := p.toks[ws[i-1].tok], p.toks[w.tok]
-			if w.tok == ws[i-1].tok+1 && cur.start > prev.end {
-				sb.WriteString(p.src[prev.end:cur.start])
-			} else {
-				sb.WriteByte(' ')
+		out[i] = w.word
+		if i == 0 {
+			continue
+		}
+		prev, cur := p.toks[ws[i-1].tok], p.toks[w.tok]
+		if w.tok == ws[i-1].tok+1 && cur.start > prev.end {
+			if sep := p.src[prev.end:cur.start]; sep != " " {
+				out[i].Sep = sep
 			}
 		}
-		sb.WriteString(w.text)
 	}
-	return sb.String()
-}
-
-// scoreFolded marks the terms of a plain word to be scored without marks.
-func scoreFolded(q index.Query) index.Query {
-	switch q := q.(type) {
-	case index.Term:
-		q.Folded = true
-		return q
-	case index.Bool:
-		for i, s := range q.Should {
-			q.Should[i] = scoreFolded(s)
-		}
-		return q
-	}
-	return q
+	return out
 }
 
 // unary := "(" or ")" | word | phrase ; for a plain word on the default
-// fields it also returns the reading searched for it.
-func (p *parser) unary() (index.Query, string, error) {
+// fields it also returns the word as searched, with its reading.
+func (p *parser) unary() (index.Query, *index.Word, error) {
 	at := p.pos
 	t := p.toks[at]
 	p.pos++
@@ -419,48 +398,48 @@ func (p *parser) unary() (index.Query, string, error) {
 	case tOpen:
 		q, err := p.or()
 		if err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 		if c := p.peek(); c == nil || c.kind != tClose {
-			return nil, "", &SyntaxError{Col: t.col, Msg: "unclosed parenthesis"}
+			return nil, nil, &SyntaxError{Col: t.col, Msg: "unclosed parenthesis"}
 		}
 		p.pos++
-		return q, "", nil
+		return q, nil, nil
 	case tClose:
-		return nil, "", &SyntaxError{Col: t.col, Msg: "unmatched )"}
+		return nil, nil, &SyntaxError{Col: t.col, Msg: "unmatched )"}
 	}
 	// A phrase or a hyphen chain costs the engine a clause per word, so
 	// its words count against the limit one by one.
 	p.clauses += max(1, wordCount(t.text))
 	if t.kind == tPhrase {
-		return index.Phrase{Field: t.field, Text: t.text}, "", nil
+		return index.Phrase{Field: t.field, Text: t.text}, nil, nil
 	}
 	text := t.text
 	if strings.HasSuffix(text, "*") {
 		stem := strings.TrimRight(text, "*")
 		if strings.ContainsAny(stem, "*") || utf8.RuneCountInString(stem) < MinPrefixLen {
-			return nil, "", &SyntaxError{Col: t.col, Msg: fmt.Sprintf("prefix %q: at least %d letters before *, and * only at the end", text, MinPrefixLen)}
+			return nil, nil, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("prefix %q: at least %d letters before *, and * only at the end", text, MinPrefixLen)}
 		}
-		return index.Prefix{Field: t.field, Text: stem}, "", nil
+		return index.Prefix{Field: t.field, Text: stem}, nil, nil
 	}
 	if strings.Contains(text, "*") {
-		return nil, "", &SyntaxError{Col: t.col, Msg: fmt.Sprintf("%q: wildcards are only allowed at the end of a word", text)}
+		return nil, nil, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("%q: wildcards are only allowed at the end of a word", text)}
 	}
 	if t.field == "" && !isSimpleWord(text) {
 		// "Covid-19", "04/2015/NĐ-CP": the parts must stay together.
-		return index.Phrase{Text: text}, "", nil
+		return index.Phrase{Text: text}, nil, nil
 	}
 	if !t.plain() {
-		return index.Term{Field: t.field, Text: text}, "", nil
+		return index.Term{Field: t.field, Text: text}, nil, nil
 	}
 	r, ok := p.readings[at]
 	switch {
 	case !ok || r == text:
-		return index.Term{Text: text}, text, nil
+		return index.Term{Text: text}, &index.Word{Text: text}, nil
 	case r == vi.Fold(text):
-		return index.Term{Text: r}, r, nil
+		return index.Term{Text: r}, &index.Word{Text: r}, nil
 	}
-	return index.Bool{Should: []index.Query{index.Term{Text: text}, index.Term{Text: r}}}, r, nil
+	return index.Bool{Should: []index.Query{index.Term{Text: text}, index.Term{Text: r}}}, &index.Word{Text: text, Reading: r}, nil
 }
 
 // plainWords lists the plain words of s, split into toks (see token.plain), by token index,

@@ -34,14 +34,14 @@ func TestParse(t *testing.T) {
 		{"http://x.vn/a", index.Phrase{Text: "http://x.vn/a"}},
 		{"or and", planned("or", "and")}, // lower-case "or" is a word
 		{"quy che -x", index.Bool{
-			Must: []index.Query{index.Bool{
-				Must:   []index.Query{index.Term{Text: "quy", Folded: true}, index.Term{Text: "che", Folded: true}},
-				Should: []index.Query{index.Phrase{Text: "quy che"}},
-				Not:    []index.Query{index.Term{Text: "x"}},
-			}},
-			Should: []index.Query{index.Bool{Boost: titleAllBoost, Must: []index.Query{
-				index.Term{Field: "title", Text: "quy"}, index.Term{Field: "title", Text: "che"}}}},
+			Must: []index.Query{planned("quy", "che")},
+			Not:  []index.Query{index.Term{Text: "x"}},
 		}},
+		// Other clauses keep their places; the plain words are one Words
+		// where the first of them stood.
+		{`dân "quy chế" chủ title:x`, index.Bool{Must: []index.Query{
+			planned("dân", "chủ"), index.Phrase{Text: "quy chế"}, index.Term{Field: "title", Text: "x"}}}},
+		{"(a b) OR c", index.Bool{Should: []index.Query{planned("a", "b"), index.Term{Text: "c"}}}},
 	} {
 		got, err := Parse(tc.in)
 		if err != nil {
@@ -54,18 +54,10 @@ func TestParse(t *testing.T) {
 	}
 }
 
-// planned is the plan of plain words: all required, adjacency rewarded,
-// and a separate reward for a title holding them all.
+// planned is what plain words parse to: one Words, its words apart by
+// single spaces.
 func planned(words ...string) index.Query {
-	var must, title []index.Query
-	for _, w := range words {
-		must = append(must, index.Term{Text: w, Folded: true})
-		title = append(title, index.Term{Field: "title", Text: w})
-	}
-	return index.Bool{
-		Must:   []index.Query{index.Bool{Must: must, Should: []index.Query{index.Phrase{Text: strings.Join(words, " ")}}}},
-		Should: []index.Query{index.Bool{Must: title, Boost: titleAllBoost}},
-	}
+	return plannedSpan(strings.Join(words, " "), words...)
 }
 
 // TestParsePunctuation checks that what is not an operator where it stands
@@ -109,10 +101,20 @@ func TestParsePunctuation(t *testing.T) {
 	}
 }
 
-// plannedSpan is planned with the adjacency phrase as the query wrote it.
+// plannedSpan is planned with the words as the query wrote them in span:
+// each word's Sep is what span has between it and the word before.
 func plannedSpan(span string, words ...string) index.Query {
-	q := planned(words...).(index.Bool)
-	q.Must[0].(index.Bool).Should[0] = index.Phrase{Text: span}
+	var q index.Words
+	at := 0
+	for i, w := range words {
+		start := at + strings.Index(span[at:], w)
+		word := index.Word{Text: w}
+		if sep := span[at:start]; i > 0 && sep != " " {
+			word.Sep = sep
+		}
+		q.Words = append(q.Words, word)
+		at = start + len(w)
+	}
 	return q
 }
 
@@ -182,5 +184,33 @@ func TestWordLimitCountsPhrasesAndChains(t *testing.T) {
 	}
 	if _, err := Parse(`"` + strings.TrimSpace(strings.Repeat("ab ", 60)) + `" Covid-19`); err != nil {
 		t.Errorf("62 words: %v", err)
+	}
+}
+
+// TestParseReadings checks how other readings of plain words enter the
+// tree: a reading without the word's marks replaces it, any other reading
+// (keystrokes) is searched beside it and is the one the ranking looks for.
+func TestParseReadings(t *testing.T) {
+	for _, tc := range []struct {
+		in       string
+		readings map[int]string
+		want     index.Query
+	}{
+		{"vieetj nam", map[int]string{0: "việt"}, index.Words{Words: []index.Word{{Text: "vieetj", Reading: "việt"}, {Text: "nam"}}}},
+		{"dân chũ", map[int]string{1: "chu"}, planned("dân", "chu")},
+		{"vieetj", map[int]string{0: "việt"}, index.Bool{Should: []index.Query{index.Term{Text: "vieetj"}, index.Term{Text: "việt"}}}},
+	} {
+		toks, err := tokens(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := parse(tc.in, toks, tc.readings)
+		if err != nil {
+			t.Errorf("parse(%q): %v", tc.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("parse(%q, %v) =\n %#v\nwant\n %#v", tc.in, tc.readings, got, tc.want)
+		}
 	}
 }

@@ -20,7 +20,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/source"
@@ -77,7 +77,7 @@ type Job struct {
 	Progress JobProgress         `json:"progress"`
 	Summary  *importer.Summary   `json:"summary,omitempty"`
 	Report   string              `json:"report,omitempty"` // the per-page report of an import
-	Reindex  *index.ReindexStats `json:"reindex,omitempty"`
+	Reindex  *bleve.ReindexStats `json:"reindex,omitempty"`
 	Error    string              `json:"error,omitempty"`
 }
 

@@ -13,12 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
-func newAdminServer(t *testing.T, token string, roots []string) (*httptest.Server, *index.Live) {
+func newAdminServer(t *testing.T, token string, roots []string) (*httptest.Server, *bleve.Live) {
 	t.Helper()
 	x, err := ingest.Open(filepath.Join(t.TempDir(), "ix"), ingest.Options{})
 	if err != nil {
@@ -129,13 +129,13 @@ func TestAdminImportAndReindexWhileSearching(t *testing.T) {
 		t.Errorf("search after admin import: total %d, want 2", res.Total)
 	}
 
-	old := live.Current().Dir()
+	old := live.Current().Path()
 	code, job, _ = adminDo(t, "POST", srv.URL+"/api/admin/reindex", "tok", "")
 	if code != http.StatusAccepted {
 		t.Fatalf("start reindex: %d %v", code, job)
 	}
 	job = waitJob(t, srv.URL, "tok", job["id"].(string))
-	if job["status"] != "done" || live.Current().Dir() == old {
+	if job["status"] != "done" || live.Current().Path() == old {
 		t.Fatalf("reindex job: %v", job)
 	}
 	if _, err := os.Stat(old); !os.IsNotExist(err) {

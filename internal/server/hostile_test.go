@@ -20,6 +20,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/backendtest"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/web"
@@ -134,7 +135,7 @@ func TestMetricsLabelOnlyKnownMethods(t *testing.T) {
 }
 
 func TestSecurityHeadersAndMethods(t *testing.T) {
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(t.TempDir(), "ix"), bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +320,7 @@ func TestAdminImportReportAndRefusals(t *testing.T) {
 	if err != nil || strings.Count(string(b), "\n") != 2 || !strings.Contains(string(b), `"status":"skipped"`) {
 		t.Errorf("admin import report %q: %q %v (job %v)", report, b, err, job)
 	}
-	if filepath.Dir(report) != filepath.Dir(live.Current().Dir()) {
+	if filepath.Dir(report) != filepath.Dir(live.Current().Path()) {
 		t.Errorf("report at %s, want beside the index versions", report)
 	}
 }
@@ -339,7 +340,7 @@ func FuzzSearchAPI(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	b, err := index.Open(filepath.Join(f.TempDir(), "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(f.TempDir(), "ix"), bleve.Options{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -407,7 +408,7 @@ func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0
 func TestExportDropsAClientThatStopsReading(t *testing.T) {
 	defer func(d time.Duration) { exportWriteTimeout = d }(exportWriteTimeout)
 	exportWriteTimeout = 300 * time.Millisecond
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(t.TempDir(), "ix"), bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,13 +14,14 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/backendtest"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
 func newResearchServer(t *testing.T) (*httptest.Server, index.Backend) {
 	t.Helper()
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(t.TempDir(), "ix"), bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 )
 
@@ -22,7 +23,7 @@ func TestOpenOldSchemaAsksForReindex(t *testing.T) {
 	}
 	b.Close()
 	_, err = Open(dir, Options{})
-	if !errors.Is(err, ErrSchema) || !strings.Contains(err.Error(), "tracuu reindex") {
+	if !errors.Is(err, index.ErrSchema) || !strings.Contains(err.Error(), "tracuu reindex") {
 		t.Errorf("open of a schema-0 index: %v; want ErrSchema telling to reindex", err)
 	}
 }

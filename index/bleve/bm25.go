@@ -1,11 +1,11 @@
-package index
+package bleve
 
 import (
 	"context"
 	"fmt"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2"
+	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 )
@@ -82,14 +82,14 @@ func (b *Bleve) measureLengths(ctx context.Context) (map[string]float64, error) 
 	if words == nil || pairs == nil {
 		return nil, fmt.Errorf("sample stored articles: analyzers missing from the mapping")
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), lengthSample, 0, false)
+	req := blevelib.NewSearchRequestOptions(blevelib.NewMatchAllQuery(), lengthSample, 0, false)
 	req.Fields = []string{fSource}
 	res, err := b.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("sample stored articles: %w", err)
 	}
 	sum := map[string]float64{}
-	fields, _ := textFields("") // title, body
+	fields := b.plan.textFields("") // title, body
 	for _, h := range res.Hits {
 		src, _ := h.Fields[fSource].(string)
 		a, err := decodeSource([]byte(src))
@@ -118,7 +118,7 @@ func (b *Bleve) measureLengths(ctx context.Context) (map[string]float64, error) 
 }
 
 // search runs req with our BM25 statistics (see above).
-func (b *Bleve) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+func (b *Bleve) search(ctx context.Context, req *blevelib.SearchRequest) (*blevelib.SearchResult, error) {
 	st, err := b.bm25Stats(ctx)
 	if err != nil {
 		return nil, err

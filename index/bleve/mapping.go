@@ -1,9 +1,11 @@
-package index
+package bleve
 
 import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/tracuu/tracuu/index"
 )
 
 // SchemaVersion changes whenever the mapping or the analyzers change in a
@@ -39,16 +41,16 @@ const (
 	fHash        = "hash" // the article's content hash, stored, not indexed: re-imports skip unchanged articles
 )
 
-// schema says what an index stores beyond the fixed fields. The product
-// always uses defaultSchema; tracuu-eval builds the other variants to
-// measure what each part costs and brings.
-type schema struct {
-	exactWords   bool   // word fields in canonical form (title, body) next to the folded ones
-	pairs        bool   // folded syllable-pair fields (title_fp, body_fp)
-	exactPairs   bool   // canonical syllable-pair fields too (title_p, body_p)
-	pairVectors  bool   // positions on pair fields: phrases of 3+ syllables are exact
-	wordVectors  bool   // positions on word fields: only a plan without pairs needs them
-	scoringModel string // "bm25" or "tf-idf"
+// Schema says what an index stores beyond the fixed fields. The product
+// always uses DefaultSchema; yardsticks create indexes with parts left out
+// (Options.Schema) to measure what each part costs and brings.
+type Schema struct {
+	ExactWords    bool   // word fields in canonical form (title, body) next to the folded ones
+	Pairs         bool   // folded syllable-pair fields (title_fp, body_fp)
+	ExactPairs    bool   // canonical syllable-pair fields too (title_p, body_p)
+	PairPositions bool   // positions on pair fields: phrases of 3+ syllables are exact
+	WordPositions bool   // positions on word fields: only a plan without pairs needs them
+	Scoring       string // "bm25" or "tf-idf"
 }
 
 // defaultSchema is what tracuu indexes. Phrases are answered from the
@@ -56,12 +58,12 @@ type schema struct {
 // the folded pair fields keep theirs so that a phrase of three or more
 // syllables is an exact phrase over pair terms, which are rare and so
 // cheap to verify. Canonical pairs only add to the score of an accented
-// query's matches spelled as typed. Measured with cmd/tracuu-eval on 10,000
-// articles: folded pairs alone make the index 4.3× the raw text (as large
-// as positions on the word fields would) and give accented known-item
-// queries MRR@10 0.938; canonical pairs make it 5.7× and 0.967 (body spans
-// 0.76 → 0.90); BM25 beat TF-IDF (accent-less spans 0.85 against 0.63).
-var defaultSchema = schema{exactWords: true, pairs: true, exactPairs: true, pairVectors: true, wordVectors: false, scoringModel: bindex.BM25Scoring}
+// query's matches spelled as typed. BM25 ranks better than TF-IDF here
+// (README, "Tuning the ranking").
+var defaultSchema = Schema{ExactWords: true, Pairs: true, ExactPairs: true, PairPositions: true, WordPositions: false, Scoring: bindex.BM25Scoring}
+
+// DefaultSchema is the schema of the product's indexes.
+func DefaultSchema() Schema { return defaultSchema }
 
 // newMapping builds the static mapping of defaultSchema.
 func newMapping() (*mapping.IndexMappingImpl, error) { return newMappingFor(defaultSchema) }
@@ -71,16 +73,16 @@ func newMapping() (*mapping.IndexMappingImpl, error) { return newMappingFor(defa
 // to Bleve's English "standard" analyzer. Each text property of a document
 // is indexed under several field names (words, folded words, pairs,
 // folded pairs): one copy of the text in the document, several fields.
-func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
+func newMappingFor(sc Schema) (*mapping.IndexMappingImpl, error) {
 	m := mapping.NewIndexMapping()
-	if err := addAnalyzers(m); err != nil {
+	if err := AddAnalyzers(m); err != nil {
 		return nil, err
 	}
 	m.DefaultAnalyzer = AnalyzerExact
 	m.IndexDynamic = false
 	m.StoreDynamic = false
 	m.DocValuesDynamic = false
-	m.ScoringModel = sc.scoringModel
+	m.ScoringModel = sc.Scoring
 
 	doc := mapping.NewDocumentStaticMapping()
 	field := func(name, analyzer string, vectors bool) *mapping.FieldMapping {
@@ -95,19 +97,19 @@ func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
 	}
 	text := func(prop, folded, pairs, fpairs string) {
 		var fs []*mapping.FieldMapping
-		if sc.exactWords {
-			fs = append(fs, field(prop, AnalyzerExact, sc.wordVectors))
+		if sc.ExactWords {
+			fs = append(fs, field(prop, AnalyzerExact, sc.WordPositions))
 		}
-		if sc.pairs {
-			fs = append(fs, field(fpairs, AnalyzerFoldedPairs, sc.pairVectors))
+		if sc.Pairs {
+			fs = append(fs, field(fpairs, AnalyzerFoldedPairs, sc.PairPositions))
 		}
-		if sc.pairs && sc.exactPairs {
+		if sc.Pairs && sc.ExactPairs {
 			// Canonical pairs only rank (the folded pairs decide what
 			// matches), so they need no positions.
 			fs = append(fs, field(pairs, AnalyzerExactPairs, false))
 		}
 		doc.AddFieldMappingsAt(prop, fs...)
-		doc.AddFieldMappingsAt(folded, field(folded, AnalyzerFolded, sc.wordVectors))
+		doc.AddFieldMappingsAt(folded, field(folded, AnalyzerFolded, sc.WordPositions))
 	}
 	text(fTitle, fTitleFolded, fTitlePairs, fTitleFPairs)
 	text(fBody, fBodyFolded, fBodyPairs, fBodyFPairs)
@@ -115,7 +117,7 @@ func newMappingFor(sc schema) (*mapping.IndexMappingImpl, error) {
 	// Facet fields, the near-duplicate cluster key (filtered on and counted
 	// per page of hits, never shown as a facet), and the id as a doc value:
 	// the tie-break of every sort (see sortOrder).
-	for _, name := range append(FacetFields[:len(FacetFields):len(FacetFields)], FieldCluster, fUID) {
+	for _, name := range append(index.FacetFields[:len(index.FacetFields):len(index.FacetFields)], index.FieldCluster, fUID) {
 		f := mapping.NewKeywordFieldMapping()
 		f.Name = name
 		f.Analyzer = keyword.Name

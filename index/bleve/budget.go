@@ -1,9 +1,11 @@
-package index
+package bleve
 
 import (
 	"context"
 	"fmt"
 	"runtime"
+
+	"github.com/tracuu/tracuu/index"
 )
 
 // What one search may cost. A prefix stands for every word of the index
@@ -62,10 +64,10 @@ func charge(ctx context.Context, prefix string, words int, visits uint64) error 
 	switch {
 	case b.expansions > MaxExpansions:
 		return fmt.Errorf("%w: the prefixes of this query stand for more than %d words in all (at %q*); use longer or fewer prefixes",
-			ErrBadRequest, MaxExpansions, prefix)
+			index.ErrBadRequest, MaxExpansions, prefix)
 	case b.visits > b.maxVisits():
 		return fmt.Errorf("%w: the prefixes of this query match too much of the archive (%d word occurrences by %q*, the limit is %d); use longer or fewer prefixes",
-			ErrBadRequest, b.visits, prefix, b.maxVisits())
+			index.ErrBadRequest, b.visits, prefix, b.maxVisits())
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package index_test
+package bleve_test
 
 import (
 	"context"
@@ -10,13 +10,14 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/backendtest"
+	"github.com/tracuu/tracuu/index/bleve"
 )
 
 // A rebuild switches versions while searches keep being answered.
 func TestRebuildSwapsWhileServing(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "ix")
-	b, err := index.Open(dir, index.Options{})
+	b, err := bleve.Open(dir, bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +25,7 @@ func TestRebuildSwapsWhileServing(t *testing.T) {
 	if err := b.Upsert(ctx, arts...); err != nil {
 		t.Fatal(err)
 	}
-	live := index.NewLive(b)
+	live := bleve.NewLive(b)
 	defer live.Close()
 
 	var stop atomic.Bool
@@ -43,8 +44,8 @@ func TestRebuildSwapsWhileServing(t *testing.T) {
 			}
 		}()
 	}
-	old := live.Current().Dir()
-	next, st, err := index.Rebuild(ctx, live.Current(), nil)
+	old := live.Current().Path()
+	next, st, err := bleve.Rebuild(ctx, live.Current(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestRebuildSwapsWhileServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := index.RemoveVersion(dir, prev); err != nil {
+	if err := bleve.RemoveVersion(dir, prev); err != nil {
 		t.Fatal(err)
 	}
 	// Keep searching the new version a moment.
@@ -80,7 +81,7 @@ func TestRebuildSwapsWhileServing(t *testing.T) {
 	if !ok || err != nil || a.Title != "Thủy điện Hòa Bình xả lũ" {
 		t.Errorf("article after rebuild: %+v %v %v", a, ok, err)
 	}
-	if err := index.RemoveVersion(dir, st.To); err == nil {
+	if err := bleve.RemoveVersion(dir, st.To); err == nil {
 		t.Error("removing the current version was allowed")
 	}
 }
@@ -91,7 +92,7 @@ func TestRebuildSwapsWhileServing(t *testing.T) {
 func TestUnfinishedVersionsAreRemoved(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "ix")
-	b, err := index.Open(dir, index.Options{})
+	b, err := bleve.Open(dir, bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestUnfinishedVersionsAreRemoved(t *testing.T) {
 	other := filepath.Join(dir, "notes")
 	os.MkdirAll(other, 0o755)
 
-	next, _, err := index.Rebuild(ctx, b, nil)
+	next, _, err := bleve.Rebuild(ctx, b, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,11 +122,11 @@ func TestUnfinishedVersionsAreRemoved(t *testing.T) {
 	}
 	// At start-up: the old version, now not CURRENT, goes too; the live one stays.
 	os.MkdirAll(partial, 0o755)
-	removed, err := index.RemoveUnfinished(dir)
+	removed, err := bleve.RemoveUnfinished(dir)
 	if err != nil || len(removed) != 2 {
 		t.Errorf("RemoveUnfinished = %v, %v; want the partial and the previous version", removed, err)
 	}
-	if _, err := os.Stat(next.Dir()); err != nil {
+	if _, err := os.Stat(next.Path()); err != nil {
 		t.Errorf("the live version was removed: %v", err)
 	}
 	if st, err := next.Stats(ctx); err != nil || st.Articles != uint64(len(backendtest.Articles(t))) {

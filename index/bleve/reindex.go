@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
+	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/tracuu/tracuu/internal/article"
@@ -63,7 +63,7 @@ func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, 
 	if _, err := RemoveUnfinished(src.dir); err != nil {
 		return nil, st, fmt.Errorf("reindex: %w", err)
 	}
-	dst, err := createVersion(src.dir)
+	dst, err := createVersion(src.dir, Options{Tuning: &src.plan.tuning})
 	if err != nil {
 		return nil, st, err
 	}
@@ -108,7 +108,7 @@ func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, 
 func (b *Bleve) scan(ctx context.Context, n int, fn func([]article.Article) error) error {
 	var after []string
 	for {
-		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), n, 0, false)
+		req := blevelib.NewSearchRequestOptions(blevelib.NewMatchAllQuery(), n, 0, false)
 		req.Fields = []string{fSource}
 		req.SortByCustom(search.SortOrder{&search.SortDocID{}})
 		req.SearchAfter = after

@@ -1,4 +1,10 @@
-package index
+// Package bleve is tracuu's embedded search engine: an index.Backend over
+// Bleve. Everything that knows Bleve is here and nowhere else in the
+// product: the mapping and the Vietnamese analyzers, the field plan (words
+// as written and folded, syllable pairs) and how it scores each node of the
+// query tree, facets, BM25 statistics, cursors, collapse, and the index
+// directory with its versions, rebuilds and atomic swaps.
+package bleve
 
 import (
 	"context"
@@ -12,9 +18,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
+	blevelib "github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/vi"
 )
@@ -32,21 +39,40 @@ const (
 
 // Bleve is the embedded Bleve backend.
 type Bleve struct {
-	idx      bleve.Index
+	idx      blevelib.Index
 	dir      string // the index directory given by the operator
 	path     string // the live version directory inside it
+	plan     fieldPlan
 	facets   *facetCache
 	prefixes prefixCache
 	lengths  lengthStats // BM25 statistics (bm25.go)
 }
 
-var _ Backend = (*Bleve)(nil)
+var _ index.Backend = (*Bleve)(nil)
 
 // Options tune how an index is opened.
 type Options struct {
 	ReadOnly  bool          // open without taking the write lock's exclusivity
 	Wait      time.Duration // how long to wait for another process's lock (default 2s)
 	AnySchema bool          // open an index of another schema version (to reindex it)
+
+	// Schema, when set, is what an index created by Open stores instead
+	// of DefaultSchema; an existing index keeps what it was written with.
+	// The query plan stays the product's. Only yardsticks set it.
+	Schema *Schema
+	// Tuning, when set, replaces DefaultTuning for the searches of this
+	// handle. Only yardsticks set it.
+	Tuning *Tuning
+}
+
+// newBleve is the backend over idx, the version at path of the index
+// directory dir.
+func newBleve(idx blevelib.Index, dir, path string, opts Options) *Bleve {
+	t := defaultTuning
+	if opts.Tuning != nil {
+		t = *opts.Tuning
+	}
+	return &Bleve{idx: idx, dir: dir, path: path, plan: fieldPlan{tuning: t}, facets: newFacetCache()}
 }
 
 // Open opens the index in dir, creating an empty one when dir holds none.
@@ -65,7 +91,7 @@ func Open(dir string, opts Options) (*Bleve, error) {
 		if opts.ReadOnly {
 			return nil, fmt.Errorf("open index %s: no index there (run `tracuu import` first)", dir)
 		}
-		b, err := createVersion(dir)
+		b, err := createVersion(dir, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -98,14 +124,14 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 	if opts.ReadOnly {
 		cfg["read_only"] = true
 	}
-	idx, err := bleve.OpenUsing(path, cfg)
+	idx, err := blevelib.OpenUsing(path, cfg)
 	if err != nil {
 		if strings.Contains(err.Error(), "timeout") {
 			return nil, fmt.Errorf("open index %s: it is in use by another tracuu process (a running `tracuu serve` imports through its admin API, POST /api/admin/imports; or stop it): %w", path, err)
 		}
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	b := &Bleve{idx: idx, dir: dir, path: path, facets: newFacetCache()}
+	b := newBleve(idx, dir, path, opts)
 	v, err := idx.GetInternal([]byte(schemaKey))
 	if err != nil {
 		idx.Close()
@@ -114,24 +140,28 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 	if got, _ := strconv.Atoi(string(v)); got != SchemaVersion && !opts.AnySchema {
 		idx.Close()
 		return nil, fmt.Errorf("%w: index %s has schema %q, this tracuu writes %d; run `tracuu reindex --index %s`",
-			ErrSchema, path, v, SchemaVersion, dir)
+			index.ErrSchema, path, v, SchemaVersion, dir)
 	}
 	return b, nil
 }
 
-// createVersion makes a new, empty versioned index inside dir. It is not
-// live until makeCurrent.
-func createVersion(dir string) (*Bleve, error) {
+// createVersion makes a new, empty versioned index inside dir, of
+// opts.Schema when set. It is not live until makeCurrent.
+func createVersion(dir string, opts Options) (*Bleve, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index dir: %w", err)
 	}
 	name := fmt.Sprintf("v%d-%s", SchemaVersion, time.Now().UTC().Format("20060102T150405.000000000"))
 	path := filepath.Join(dir, name)
-	m, err := newMapping()
+	sc := defaultSchema
+	if opts.Schema != nil {
+		sc = *opts.Schema
+	}
+	m, err := newMappingFor(sc)
 	if err != nil {
 		return nil, err
 	}
-	idx, err := bleve.New(path, m)
+	idx, err := blevelib.New(path, m)
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
@@ -139,7 +169,7 @@ func createVersion(dir string) (*Bleve, error) {
 		idx.Close()
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
-	return &Bleve{idx: idx, dir: dir, path: path, facets: newFacetCache()}, nil
+	return newBleve(idx, dir, path, opts), nil
 }
 
 // makeCurrent points the index directory's CURRENT file at this version,
@@ -182,9 +212,10 @@ func writeAtomic(path string, data []byte) error {
 	return d.Sync()
 }
 
-// Dir is the directory of the live index version. Files of our own kept
-// there (the importer's state) travel and vanish with the version.
-func (b *Bleve) Dir() string { return b.path }
+// Path is the directory of this index version inside the index directory
+// given to Open. Files of our own kept there (the importer's state) travel
+// and vanish with the version.
+func (b *Bleve) Path() string { return b.path }
 
 // Close closes the index; written batches are already durable.
 func (b *Bleve) Close() error { return b.idx.Close() }
@@ -255,22 +286,22 @@ func document(a *article.Article) (map[string]interface{}, error) {
 		fUID:    a.ID,
 	}
 	if clean.Site != "" {
-		doc[FieldSite] = clean.Site
+		doc[index.FieldSite] = clean.Site
 	}
 	if clean.Section != "" {
-		doc[FieldSection] = clean.Section
+		doc[index.FieldSection] = clean.Section
 	}
 	if a.Cluster != "" {
-		doc[FieldCluster] = a.Cluster
+		doc[index.FieldCluster] = a.Cluster
 	}
 	if authors := splitAuthors(clean.Author); len(authors) > 0 {
-		doc[FieldAuthor] = authors
+		doc[index.FieldAuthor] = authors
 	}
 	if !a.Published.IsZero() {
 		p := a.Published.In(article.Vietnam)
 		doc[fPublished] = p
-		doc[FieldYear] = p.Format("2006")
-		doc[FieldMonth] = p.Format("2006-01")
+		doc[index.FieldYear] = p.Format("2006")
+		doc[index.FieldMonth] = p.Format("2006-01")
 	}
 	return doc, nil
 }
@@ -309,7 +340,7 @@ func (b *Bleve) Fingerprints(ctx context.Context, ids []string) (map[string]stri
 	if len(ids) == 0 {
 		return out, nil
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req := blevelib.NewSearchRequestOptions(blevelib.NewDocIDQuery(ids), len(ids), 0, false)
 	req.Fields = []string{fHash}
 	req.SortBy([]string{"_id"})
 	res, err := b.idx.SearchInContext(ctx, req) // unscored: no BM25 statistics needed
@@ -363,12 +394,12 @@ func decodeSource(src []byte) (article.Article, error) {
 }
 
 // Stats reports the article count and the size of the index on disk.
-func (b *Bleve) Stats(ctx context.Context) (Stats, error) {
+func (b *Bleve) Stats(ctx context.Context) (index.Stats, error) {
 	n, err := b.idx.DocCount()
 	if err != nil {
-		return Stats{}, fmt.Errorf("stats: %w", err)
+		return index.Stats{}, fmt.Errorf("stats: %w", err)
 	}
-	st := Stats{Articles: n, Schema: SchemaVersion, Path: b.path}
+	st := index.Stats{Articles: n, Schema: SchemaVersion, Path: b.path}
 	_ = filepath.WalkDir(b.path, func(_ string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			if info, err := d.Info(); err == nil {

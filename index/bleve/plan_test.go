@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"context"
@@ -8,9 +8,11 @@ import (
 	"sort"
 	"testing"
 
+	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 )
 
@@ -58,9 +60,9 @@ func TestPairPhrases(t *testing.T) {
 	if err := b.Upsert(ctx, arts...); err != nil {
 		t.Fatal(err)
 	}
-	find := func(q Query) []string {
+	find := func(q index.Query) []string {
 		t.Helper()
-		res, err := b.Search(ctx, Request{Query: q, Size: 20})
+		res, err := b.Search(ctx, index.Request{Query: q, Size: 20})
 		if err != nil {
 			t.Fatalf("search %+v: %v", q, err)
 		}
@@ -89,26 +91,27 @@ func TestPairPhrases(t *testing.T) {
 		{"ghế", []string{"p5", "p6"}},
 		{"không có đâu", nil},
 	} {
-		if got := sorted(find(Phrase{Text: tc.phrase})); !slices.Equal(got, tc.want) {
+		if got := sorted(find(index.Phrase{Text: tc.phrase})); !slices.Equal(got, tc.want) {
 			t.Errorf("phrase %q found %v, want %v", tc.phrase, got, tc.want)
 		}
 	}
 	// A scoped phrase looks in that field only.
-	if got := find(Phrase{Field: FieldTitle, Text: "là người"}); !slices.Equal(got, []string{"p1"}) {
+	if got := find(index.Phrase{Field: index.FieldTitle, Text: "là người"}); !slices.Equal(got, []string{"p1"}) {
 		t.Errorf("title phrase found %v, want [p1]", got)
 	}
 	// Marks typed are marks meant: each spelling finds its own article,
 	// the phrase typed without marks finds both.
 	for q, want := range map[string][]string{"bàn ghế": {"p6"}, "bán ghế": {"p5"}, "ban ghe": {"p5", "p6"}, "ban ghế": {"p5", "p6"}, "bán ghe": {"p5"}} {
-		if got := sorted(find(Phrase{Text: q})); !slices.Equal(got, want) {
+		if got := sorted(find(index.Phrase{Text: q})); !slices.Equal(got, want) {
 			t.Errorf("phrase %q found %v, want %v", q, got, want)
 		}
 	}
 }
 
 // TestFoldedTerm checks that a word typed with marks matches that spelling
-// only, folded or not, and that a Folded term scores it as its folded form
-// does: the same score as the word typed without marks.
+// only, scored folded or not, and that a word scored folded (as the words
+// of index.Words are) scores as its folded form does: the same score as the
+// word typed without marks.
 func TestFoldedTerm(t *testing.T) {
 	ctx := context.Background()
 	b := newTestIndex(t)
@@ -118,29 +121,33 @@ func TestFoldedTerm(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	scores := func(q Term) map[string]float64 {
+	scores := func(text string, folded bool) map[string]float64 {
 		t.Helper()
-		res, err := b.Search(ctx, Request{Query: q, Size: 10})
+		q, err := b.plan.textQuery("", text, false, folded)
 		if err != nil {
-			t.Fatalf("search %+v: %v", q, err)
+			t.Fatal(err)
+		}
+		res, err := b.search(ctx, blevelib.NewSearchRequestOptions(q, 10, 0, false))
+		if err != nil {
+			t.Fatalf("search %q: %v", text, err)
 		}
 		s := map[string]float64{}
 		for _, h := range res.Hits {
-			s[h.Article.ID] = h.Score
+			s[h.ID] = h.Score
 		}
 		return s
 	}
-	plain := scores(Term{Text: "ban"})
+	plain := scores("ban", false)
 	if len(plain) != 2 {
 		t.Fatalf("term ban scored %v; want both", plain)
 	}
-	if s := scores(Term{Text: "bán"}); len(s) != 1 || s["f1"] == 0 {
+	if s := scores("bán", false); len(s) != 1 || s["f1"] == 0 {
 		t.Errorf("term bán scored %v; want f1 alone", s)
 	}
-	if s := scores(Term{Text: "BÁN", Folded: true}); len(s) != 1 || s["f1"] != plain["f1"] {
+	if s := scores("BÁN", true); len(s) != 1 || s["f1"] != plain["f1"] {
 		t.Errorf("folded term BÁN scored %v; want f1 alone, scored as ban scores it (%v)", s, plain["f1"])
 	}
-	if s := scores(Term{Text: "bàn"}); len(s) != 1 || s["f2"] == 0 {
+	if s := scores("bàn", false); len(s) != 1 || s["f2"] == 0 {
 		t.Errorf("term bàn in NFD scored %v; want f2 alone", s)
 	}
 }
@@ -183,7 +190,7 @@ func TestFrequentPrefixWords(t *testing.T) {
 		{"zz", 5, 0, 0},  // no word
 		{"t", 50, 0, 10}, // every title has a word in t
 	} {
-		res, err := b.Search(ctx, Request{Query: Prefix{Field: FieldTitle, Text: tc.prefix, Top: tc.top, MaxDocs: tc.maxDocs}})
+		res, err := b.Search(ctx, index.Request{Query: index.Prefix{Field: index.FieldTitle, Text: tc.prefix, Top: tc.top, MaxDocs: tc.maxDocs}})
 		if err != nil {
 			t.Fatalf("%+v: %v", tc, err)
 		}

@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
@@ -101,18 +102,14 @@ func isBreak(gap []byte) bool {
 	return space && punct
 }
 
-// MaxTokenBytes is the longest token indexed. A "word" of hundreds of
-// letters is junk (a planted title of a million "y"s), and every prefix
-// query matching it paid about 400 bytes per byte of it; longer tokens
-// are dropped, their position left empty so no pair spans the gap.
-const MaxTokenBytes = 100
-
+// maxLengthFilter drops tokens longer than index.MaxTokenBytes, leaving
+// their position empty so that no pair spans the gap.
 type maxLengthFilter struct{}
 
 func (maxLengthFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	out := in[:0]
 	for _, t := range in {
-		if len(t.Term) <= MaxTokenBytes {
+		if len(t.Term) <= index.MaxTokenBytes {
 			out = append(out, t)
 		}
 	}
@@ -231,10 +228,11 @@ var analyzerDefs = map[string]struct {
 	AnalyzerFoldedPairs: {tokenizerBreaks, []string{filterMaxLength, filterFold, filterPairs}},
 }
 
-// addAnalyzers defines our analyzers on an index mapping. They are stored
-// in the mapping by definition, so an index opened later rebuilds them from
-// the registered tokenizer and filters.
-func addAnalyzers(m *mapping.IndexMappingImpl) error {
+// AddAnalyzers defines tracuu's analyzers on an index mapping, for the
+// product's mappings and for yardsticks that index beside them. They are
+// stored in the mapping by definition, so an index opened later rebuilds
+// them from the registered tokenizer and filters.
+func AddAnalyzers(m *mapping.IndexMappingImpl) error {
 	for name, def := range analyzerDefs {
 		err := m.AddCustomAnalyzer(name, map[string]interface{}{
 			"type":          custom.Name,

@@ -1,4 +1,4 @@
-package index_test
+package bleve_test
 
 import (
 	"context"
@@ -8,11 +8,12 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/backendtest"
+	"github.com/tracuu/tracuu/index/bleve"
 )
 
 func TestBleveConformance(t *testing.T) {
 	backendtest.Run(t, func(t *testing.T) index.Backend {
-		b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+		b, err := bleve.Open(filepath.Join(t.TempDir(), "ix"), bleve.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -23,7 +24,7 @@ func TestBleveConformance(t *testing.T) {
 
 func TestReopenKeepsArticles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ix")
-	b, err := index.Open(dir, index.Options{})
+	b, err := bleve.Open(dir, bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestReopenKeepsArticles(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	b, err = index.Open(dir, index.Options{ReadOnly: true})
+	b, err = bleve.Open(dir, bleve.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,12 +48,12 @@ func TestReopenKeepsArticles(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	if _, err := index.Open(filepath.Join(t.TempDir(), "none"), index.Options{ReadOnly: true}); err == nil {
+	if _, err := bleve.Open(filepath.Join(t.TempDir(), "none"), bleve.Options{ReadOnly: true}); err == nil {
 		t.Error("read-only open of a missing index succeeded")
 	}
 	// An index written by another schema version asks for a reindex.
 	dir := filepath.Join(t.TempDir(), "ix")
-	b, err := index.Open(dir, index.Options{})
+	b, err := bleve.Open(dir, bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestOpenErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "CURRENT"), []byte("v0-old\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := index.Open(dir, index.Options{}); err == nil {
+	if _, err := bleve.Open(dir, bleve.Options{}); err == nil {
 		t.Error("opening a CURRENT that points nowhere succeeded")
 	}
 }

@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
 )
@@ -17,7 +18,7 @@ func corpusIndex(t *testing.T, n int, extra ...article.Article) *Bleve {
 	ctx := context.Background()
 	b := newTestIndex(t)
 	arts := extra
-	err := corpus.Lines(ctx, "../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+	err := corpus.Lines(ctx, "../../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
 		var a article.Article
 		if err := json.Unmarshal(text, &a); err != nil {
 			return false, err
@@ -36,15 +37,15 @@ func corpusIndex(t *testing.T, n int, extra ...article.Article) *Bleve {
 
 // twoLetterPrefixes are 64 distinct two-letter starts of common words,
 // OR-ed: the query the probe found costing a second.
-func twoLetterPrefixes() Query {
-	var or Bool
+func twoLetterPrefixes() index.Query {
+	var or index.Bool
 	seen := map[string]bool{}
 	for _, a := range "abcdeghiklmnopqrstuvxy" {
 		for _, c := range "ahinotu" {
 			p := string(a) + string(c)
 			if len(seen) < 64 && !seen[p] {
 				seen[p] = true
-				or.Should = append(or.Should, Prefix{Text: p})
+				or.Should = append(or.Should, index.Prefix{Text: p})
 			}
 		}
 	}
@@ -55,7 +56,7 @@ func TestSearchCostBudget(t *testing.T) {
 	ctx := context.Background()
 	b := corpusIndex(t, 600)
 	// One short prefix is an ordinary search.
-	res, err := b.Search(ctx, Request{Query: Prefix{Text: "th"}, Size: 5})
+	res, err := b.Search(ctx, index.Request{Query: index.Prefix{Text: "th"}, Size: 5})
 	if err != nil || res.Total == 0 {
 		t.Fatalf("th*: %v, %d hits", err, res.Total)
 	}
@@ -75,8 +76,8 @@ func TestSearchCostBudget(t *testing.T) {
 		return words, n
 	}
 	var all []string
-	for _, q := range twoLetterPrefixes().(Bool).Should {
-		all = append(all, q.(Prefix).Text)
+	for _, q := range twoLetterPrefixes().(index.Bool).Should {
+		all = append(all, q.(index.Prefix).Text)
 	}
 	thWords, thVisits := visits("th")
 	words, total := visits(all...)
@@ -84,8 +85,8 @@ func TestSearchCostBudget(t *testing.T) {
 	if limit := (&budget{docs: 600}).maxVisits(); total <= limit || thVisits > limit/2 {
 		t.Fatalf("the budget (%d postings) does not tell th* (%d) from the 64 prefixes (%d) on real articles", limit, thVisits, total)
 	}
-	_, err = b.Search(ctx, Request{Query: twoLetterPrefixes(), Size: 10})
-	if !errors.Is(err, ErrBadRequest) || !strings.Contains(err.Error(), "prefixes") {
+	_, err = b.Search(ctx, index.Request{Query: twoLetterPrefixes(), Size: 10})
+	if !errors.Is(err, index.ErrBadRequest) || !strings.Contains(err.Error(), "prefixes") {
 		t.Errorf("64 OR-ed prefixes: %v, want a bad request over the budget", err)
 	}
 }
@@ -133,7 +134,7 @@ func TestLongWordsAreNotIndexed(t *testing.T) {
 			if err != nil || e == nil {
 				break
 			}
-			if len(e.Term) > 2*MaxTokenBytes+1 {
+			if len(e.Term) > 2*index.MaxTokenBytes+1 {
 				t.Errorf("field %s holds a term of %d bytes", f, len(e.Term))
 				break
 			}
@@ -142,18 +143,18 @@ func TestLongWordsAreNotIndexed(t *testing.T) {
 		r.Close()
 	}
 	// The rest of the article is still found, and no pair spans the gap.
-	for _, q := range []Query{Term{Text: "zqone"}, Phrase{Text: "kết thúc"}} {
-		res, err := b.Search(ctx, Request{Query: q, Size: 300})
+	for _, q := range []index.Query{index.Term{Text: "zqone"}, index.Phrase{Text: "kết thúc"}} {
+		res, err := b.Search(ctx, index.Request{Query: q, Size: 300})
 		if err != nil || !hasID(res.Hits, "planted") {
 			t.Errorf("%+v: planted article not found (%v)", q, err)
 		}
 	}
-	if res, _ := b.Search(ctx, Request{Query: Phrase{Text: "thật kết"}, Size: 300}); hasID(res.Hits, "planted") {
+	if res, _ := b.Search(ctx, index.Request{Query: index.Phrase{Text: "thật kết"}, Size: 300}); hasID(res.Hits, "planted") {
 		t.Error("a pair was made across the dropped word")
 	}
 }
 
-func hasID(hits []Hit, id string) bool {
+func hasID(hits []index.Hit, id string) bool {
 	for _, h := range hits {
 		if h.Article.ID == id {
 			return true

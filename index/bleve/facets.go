@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"cmp"
@@ -18,6 +18,7 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 )
 
@@ -45,15 +46,15 @@ type facetCache struct {
 
 // histogram reports whether a facet reads in time order, not by count.
 func histogram(field string) bool {
-	return field == FieldYear || field == FieldMonth || field == FieldDay
+	return field == index.FieldYear || field == index.FieldMonth || field == index.FieldDay
 }
 
 // facetOrder is the position of each facet field in the arrays.
-var facetOrder = [...]string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth, FieldDay}
+var facetOrder = [...]string{index.FieldSite, index.FieldSection, index.FieldAuthor, index.FieldYear, index.FieldMonth, index.FieldDay}
 
 // facetSources are the doc-value fields the arrays are read from: the day
 // is derived from the publication time, so no field of its own is indexed.
-var facetSources = []string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth, fPublished}
+var facetSources = []string{index.FieldSite, index.FieldSection, index.FieldAuthor, index.FieldYear, index.FieldMonth, fPublished}
 
 func facetSlot(field string) int {
 	for i, f := range facetOrder {
@@ -158,7 +159,7 @@ func (c *facetCache) read(seg segment.Segment) (*segFacets, error) {
 	for f := range facetOrder {
 		sf.start[f] = make([]uint32, 1, n+1)
 	}
-	day := facetSlot(FieldDay)
+	day := facetSlot(index.FieldDay)
 	var state segment.DocVisitState
 	var err error
 	for doc := uint64(0); doc < n; doc++ {
@@ -280,8 +281,8 @@ func (fc *facetCounts) add(global uint64) {
 
 // result returns the top size buckets of field, ordered as Bleve orders
 // them: by count, then by value.
-func (fc *facetCounts) result(field string, size int) []FacetValue {
-	out := []FacetValue{}
+func (fc *facetCounts) result(field string, size int) []index.FacetValue {
+	out := []index.FacetValue{}
 	s := facetSlot(field)
 	if fc == nil || s < 0 || fc.counts[s] == nil {
 		return out
@@ -290,7 +291,7 @@ func (fc *facetCounts) result(field string, size int) []FacetValue {
 	if histogram(field) {
 		for _, o := range fc.view.inOrder[s] {
 			if n := counts[o]; n > 0 {
-				out = append(out, FacetValue{Value: values[o], Count: int(n)})
+				out = append(out, index.FacetValue{Value: values[o], Count: int(n)})
 			}
 		}
 		if len(out) <= size {
@@ -299,13 +300,13 @@ func (fc *facetCounts) result(field string, size int) []FacetValue {
 	} else {
 		for o, n := range counts {
 			if n > 0 {
-				out = append(out, FacetValue{Value: values[o], Count: int(n)})
+				out = append(out, index.FacetValue{Value: values[o], Count: int(n)})
 			}
 		}
 	}
 	// A histogram longer than size keeps its most frequent values, in
 	// time order.
-	slices.SortFunc(out, func(a, b FacetValue) int {
+	slices.SortFunc(out, func(a, b index.FacetValue) int {
 		if a.Count != b.Count {
 			return cmp.Compare(b.Count, a.Count)
 		}
@@ -313,7 +314,7 @@ func (fc *facetCounts) result(field string, size int) []FacetValue {
 	})
 	out = out[:min(len(out), size)]
 	if histogram(field) {
-		slices.SortFunc(out, func(a, b FacetValue) int { return strings.Compare(a.Value, b.Value) })
+		slices.SortFunc(out, func(a, b index.FacetValue) int { return strings.Compare(a.Value, b.Value) })
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
 )
@@ -18,7 +19,7 @@ func TestScoresSurviveMerges(t *testing.T) {
 	ctx := context.Background()
 	b := newTestIndex(t)
 	var arts []article.Article
-	err := corpus.Lines(ctx, "../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+	err := corpus.Lines(ctx, "../../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
 		var a article.Article
 		if err := json.Unmarshal(text, &a); err != nil {
 			return false, err
@@ -34,16 +35,16 @@ func TestScoresSurviveMerges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	queries := []Query{
-		Term{Text: "người"},
-		Term{Text: "Hà Nội"},
-		Phrase{Text: "cho biết"},
-		Bool{Must: []Query{Term{Text: "công", Folded: true}, Term{Text: "an", Folded: true}}, Should: []Query{Phrase{Text: "công an"}}},
+	queries := []index.Query{
+		index.Term{Text: "người"},
+		index.Term{Text: "Hà Nội"},
+		index.Phrase{Text: "cho biết"},
+		index.Words{Words: []index.Word{{Text: "công"}, {Text: "an"}}},
 	}
-	ranked := func() [][]Hit {
-		var out [][]Hit
+	ranked := func() [][]index.Hit {
+		var out [][]index.Hit
 		for _, q := range queries {
-			res, err := b.Search(ctx, Request{Query: q, Size: 10})
+			res, err := b.Search(ctx, index.Request{Query: q, Size: 10})
 			if err != nil {
 				t.Fatalf("search %+v: %v", q, err)
 			}

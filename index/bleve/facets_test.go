@@ -1,4 +1,4 @@
-package index_test
+package bleve_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
 )
@@ -28,7 +29,7 @@ func newsArticles(t *testing.T, n int) []article.Article {
 	sections := []string{"Thời sự", "Thế giới", "Kinh doanh", "Thể thao", "Sức khoẻ", "Sức khỏe"}
 	authors := []string{"Minh Thủy", "Minh Thuỷ", "Lê Hoà", "Trần Văn An", ""}
 	var out []article.Article
-	err := corpus.Lines(context.Background(), "../../shared/corpus/vi-news", func(file string, line int, text []byte) (bool, error) {
+	err := corpus.Lines(context.Background(), "../../../shared/corpus/vi-news", func(file string, line int, text []byte) (bool, error) {
 		var a article.Article
 		if err := json.Unmarshal(text, &a); err != nil {
 			return false, err
@@ -70,7 +71,7 @@ func TestFacetCountsMatchHits(t *testing.T) {
 		t.Skip("builds an index of 1,200 real articles")
 	}
 	ctx := context.Background()
-	b, err := index.Open(filepath.Join(t.TempDir(), "ix"), index.Options{})
+	b, err := bleve.Open(filepath.Join(t.TempDir(), "ix"), bleve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

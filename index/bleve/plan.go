@@ -1,4 +1,4 @@
-package index
+package bleve
 
 import (
 	"bytes"
@@ -9,36 +9,39 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
+	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
 // Boosts of the field plan: a title match outweighs a body match, and an
 // exact-mark match outweighs a folded one, so an accented query ranks the
 // documents spelled as typed first. A phrase answered from a pair field is
-// boosted on top: the adjacency reward parse.go adds to plain multi-word
-// queries is such a phrase, and it is what tells the article that says
-// "quy chế dân chủ" from one that merely uses the four syllables.
-//
-// The values come from cmd/tracuu-eval --tune on 10,000 articles (MRR@10
-// of accented / accent-less spans / scattered title words): title 3,
-// pairs 1 gave 0.854 / 0.848 / 0.591; title 2, pairs 4 gives 0.938 /
-// 0.993 / 0.550. Higher pair boosts help spans a little more and hurt
-// scattered words more (pairs 8: 0.970 / 0.993 / 0.496); exact 1 scores a
-// little higher but would stop ranking the spelling typed first.
-// That tuning predates two later changes, folded-only words in plain
-// multi-word queries and BM25 statistics of our own (bm25.go); a 20k eval
-// after both gives 0.989 / 0.985 / 0.878; the grid has not been run again.
-var tuning = Tuning{Title: 2, Body: 1, Exact: 2, Pairs: 4}
+// boosted on top: the adjacency phrase of plain words (fieldPlan.words) is
+// such a phrase, and it is what tells the article that says "quy chế dân
+// chủ" from one that merely uses the four syllables. The values are chosen
+// with cmd/tracuu-eval --tune (README, "Tuning the ranking").
+var defaultTuning = Tuning{Title: 2, Body: 1, Exact: 2, Pairs: 4, TitleAll: 1}
+
+// DefaultTuning is the boosts of the product's field plan.
+func DefaultTuning() Tuning { return defaultTuning }
 
 // Tuning holds the boosts of the field plan.
 type Tuning struct {
 	Title, Body float64 // per text field
 	Exact       float64 // multiplies the exact-mark field's boost when the query has marks
 	Pairs       float64 // multiplies the boost of phrases answered from pair fields
+	TitleAll    float64 // weight of the clause "every plain word in the title"
+}
+
+// fieldPlan turns the nodes of a query tree into Bleve queries over the
+// fields of defaultSchema, weighted by a Tuning. An index of another
+// schema (a yardstick) is searched with the same plan.
+type fieldPlan struct {
+	tuning Tuning
 }
 
 type textField struct {
@@ -47,18 +50,20 @@ type textField struct {
 	boost         float64
 }
 
-func textFields(field string) ([]textField, error) {
-	title := textField{fTitle, fTitleFolded, fTitlePairs, fTitleFPairs, tuning.Title}
-	body := textField{fBody, fBodyFolded, fBodyPairs, fBodyFPairs, tuning.Body}
+// textFields returns the text fields a query on field searches: title and
+// body for "", none for a field that is not text.
+func (p fieldPlan) textFields(field string) []textField {
+	title := textField{fTitle, fTitleFolded, fTitlePairs, fTitleFPairs, p.tuning.Title}
+	body := textField{fBody, fBodyFolded, fBodyPairs, fBodyFPairs, p.tuning.Body}
 	switch field {
 	case "":
-		return []textField{title, body}, nil
-	case FieldTitle:
-		return []textField{title}, nil
-	case FieldBody:
-		return []textField{body}, nil
+		return []textField{title, body}
+	case index.FieldTitle:
+		return []textField{title}
+	case index.FieldBody:
+		return []textField{body}
 	}
-	return nil, nil
+	return nil
 }
 
 // textQuery matches text in a field: a keyword field by its facet value, a
@@ -68,41 +73,112 @@ func textFields(field string) ([]textField, error) {
 // more is answered from the pair fields (phraseQuery). scoreFolded keeps the
 // match but scores marked words by their folded form: the query ranks the
 // spelling typed by other clauses (a phrase, the title).
-func textQuery(field, text string, phrase, scoreFolded bool) (query.Query, error) {
-	fields, err := textFields(field)
-	if err != nil {
-		return nil, err
-	}
+func (p fieldPlan) textQuery(field, text string, phrase, scoreFolded bool) (query.Query, error) {
+	fields := p.textFields(field)
 	if fields == nil {
 		if !isKeywordField(field) {
-			return nil, fmt.Errorf("%w: unknown field %q", ErrBadRequest, field)
+			return nil, fmt.Errorf("%w: unknown field %q", index.ErrBadRequest, field)
 		}
-		tq := bleve.NewTermQuery(facetValue(text))
+		tq := blevelib.NewTermQuery(facetValue(text))
 		tq.SetField(field)
 		return tq, nil
 	}
 	words := queryWords.Analyze([]byte(text))
 	if len(words) == 0 {
-		return bleve.NewMatchNoneQuery(), nil
+		return blevelib.NewMatchNoneQuery(), nil
 	}
 	var any []query.Query
 	for _, f := range fields {
 		if phrase && len(words) >= 2 {
-			any = append(any, phraseQuery(f, words))
+			any = append(any, p.phraseQuery(f, words))
 			continue
 		}
 		// Words are terms: a positional phrase would need positions, which
 		// the word fields do not keep.
 		var must []query.Query
 		for _, w := range words {
-			must = append(must, wordQuery(f, w.Term, scoreFolded)...)
+			must = append(must, p.wordQuery(f, w.Term, scoreFolded)...)
 		}
 		any = append(any, conjunction(must))
 	}
 	if len(any) == 1 {
 		return any[0], nil
 	}
-	return bleve.NewDisjunctionQuery(any...), nil
+	return blevelib.NewDisjunctionQuery(any...), nil
+}
+
+// wordsPlan is how the plain words of a query (index.Words) are scored:
+// every word required, plus an optional phrase of the words side by side
+// and, apart from both, a clause for a title holding every word.
+type wordsPlan struct {
+	words  []query.Query // one required clause per word
+	phrase query.Query   // the words side by side, in order; nil for one word
+	title  query.Query   // every word in the title; nil for one word or a scoped Words
+}
+
+// words plans plain words. Articles with the words side by side rank
+// first: the phrase keeps the punctuation typed between neighbours, so it
+// breaks where the article's text breaks, and it rewards the spelling typed.
+// The words themselves are therefore scored without their marks (they
+// still match as typed): per-word rewards for marks ranked articles
+// repeating common words above the one holding the span. An article whose
+// title holds every word ranks high even when the words are apart there;
+// that clause stands apart from the phrase because Bleve scales a
+// disjunction by the share of its clauses that match, so a second optional
+// clause beside the phrase would halve its reward. One word alone is its
+// term, spelled as typed.
+func (fp fieldPlan) words(q index.Words) (wordsPlan, error) {
+	var p wordsPlan
+	if len(q.Words) == 0 {
+		return p, fmt.Errorf("%w: Words without a word", index.ErrBadRequest)
+	}
+	several := len(q.Words) > 1 // then the words are scored folded
+	for _, w := range q.Words {
+		wq, err := fp.textQuery(q.Field, w.Text, false, several)
+		if err != nil {
+			return p, err
+		}
+		if w.Reading != "" {
+			rq, err := fp.textQuery(q.Field, w.Reading, false, several)
+			if err != nil {
+				return p, err
+			}
+			wq = boolean(nil, []query.Query{wq, rq}, nil, 0)
+		}
+		p.words = append(p.words, wq)
+	}
+	if !several {
+		return p, nil
+	}
+	var span strings.Builder
+	var title []query.Query
+	for i, w := range q.Words {
+		meant := w.Text
+		if w.Reading != "" {
+			meant = w.Reading
+		}
+		if i > 0 {
+			sep := w.Sep
+			if sep == "" {
+				sep = " "
+			}
+			span.WriteString(sep)
+		}
+		span.WriteString(meant)
+		tq, err := fp.textQuery(index.FieldTitle, meant, false, false)
+		if err != nil {
+			return p, err
+		}
+		title = append(title, tq)
+	}
+	var err error
+	if p.phrase, err = fp.textQuery(q.Field, span.String(), true, false); err != nil {
+		return p, err
+	}
+	if q.Field == "" {
+		p.title = boolean(title, nil, nil, fp.tuning.TitleAll)
+	}
+	return p, nil
 }
 
 // marked reports whether a canonical token carries marks: only then does
@@ -112,16 +188,16 @@ func marked(tok []byte) bool { return !bytes.Equal(vi.FoldToken(tok), tok) }
 // wordQuery matches one canonical word in the word fields of f: its
 // spelling when it has marks and the schema keeps canonical words,
 // otherwise its folded form.
-func wordQuery(f textField, tok []byte, scoreFolded bool) []query.Query {
+func (p fieldPlan) wordQuery(f textField, tok []byte, scoreFolded bool) []query.Query {
 	folded := termQuery(f.folded, string(vi.FoldToken(tok)), f.boost)
-	if !marked(tok) || !defaultSchema.exactWords {
+	if !marked(tok) || !defaultSchema.ExactWords {
 		return []query.Query{folded}
 	}
 	if scoreFolded {
 		// The spelling decides the match without adding to the score.
 		return []query.Query{folded, termQuery(f.exact, string(tok), 0)}
 	}
-	return []query.Query{termQuery(f.exact, string(tok), f.boost*tuning.Exact)}
+	return []query.Query{termQuery(f.exact, string(tok), f.boost*p.tuning.Exact)}
 }
 
 // phraseQuery matches the canonical words ws (two or more) side by side
@@ -130,30 +206,30 @@ func wordQuery(f textField, tok []byte, scoreFolded bool) []query.Query {
 // canonical pair of two marked neighbours, or by the canonical word of a
 // marked word without a marked neighbour. Two marked words are their
 // canonical pair alone: one term, exact.
-func phraseQuery(f textField, ws analysis.TokenStream) query.Query {
-	boost := f.boost * tuning.Pairs
+func (p fieldPlan) phraseQuery(f textField, ws analysis.TokenStream) query.Query {
+	boost := f.boost * p.tuning.Pairs
 	var must []query.Query
 	covered := make([]bool, len(ws))
-	if defaultSchema.exactPairs {
+	if defaultSchema.ExactPairs {
 		for i := 1; i < len(ws); i++ {
 			a, b := ws[i-1], ws[i]
 			if b.Position != a.Position+1 || !marked(a.Term) || !marked(b.Term) {
 				continue
 			}
 			pair := string(a.Term) + string(pairSep) + string(b.Term)
-			must = append(must, termQuery(f.pairs, pair, f.boost*tuning.Exact))
+			must = append(must, termQuery(f.pairs, pair, f.boost*p.tuning.Exact))
 			covered[i-1], covered[i] = true, true
 		}
 	}
 	if len(ws) == 2 && len(must) == 1 {
 		tq := must[0].(*query.TermQuery)
-		tq.SetBoost(boost + f.boost*tuning.Exact)
+		tq.SetBoost(boost + f.boost*p.tuning.Exact)
 		return tq
 	}
-	if defaultSchema.exactWords {
+	if defaultSchema.ExactWords {
 		for i, w := range ws {
 			if !covered[i] && marked(w.Term) {
-				must = append(must, termQuery(f.exact, string(w.Term), f.boost*tuning.Exact))
+				must = append(must, termQuery(f.exact, string(w.Term), f.boost*p.tuning.Exact))
 			}
 		}
 	}
@@ -161,7 +237,7 @@ func phraseQuery(f textField, ws analysis.TokenStream) query.Query {
 }
 
 func termQuery(field, term string, boost float64) *query.TermQuery {
-	tq := bleve.NewTermQuery(term)
+	tq := blevelib.NewTermQuery(term)
 	tq.SetField(field)
 	tq.SetBoost(boost)
 	return tq
@@ -171,7 +247,7 @@ func conjunction(qs []query.Query) query.Query {
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	return bleve.NewConjunctionQuery(qs...)
+	return blevelib.NewConjunctionQuery(qs...)
 }
 
 // foldWords returns the folded twin of a token stream, positions kept.
@@ -203,9 +279,9 @@ func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) que
 	var must []query.Query
 	for _, run := range runs {
 		switch {
-		case len(run) == 1 || !defaultSchema.pairVectors:
+		case len(run) == 1 || !defaultSchema.PairPositions:
 			for _, p := range run {
-				tq := bleve.NewTermQuery(p)
+				tq := blevelib.NewTermQuery(p)
 				tq.SetField(pairs)
 				must = append(must, tq)
 			}
@@ -214,7 +290,7 @@ func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) que
 		}
 	}
 	for _, w := range single {
-		tq := bleve.NewTermQuery(w)
+		tq := blevelib.NewTermQuery(w)
 		tq.SetField(words)
 		must = append(must, tq)
 	}
@@ -222,14 +298,14 @@ func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) que
 	if len(must) == 1 {
 		q = must[0]
 	} else {
-		q = bleve.NewConjunctionQuery(must...)
+		q = blevelib.NewConjunctionQuery(must...)
 	}
 	q.(query.BoostableQuery).SetBoost(boost)
 	return q
 }
 
 func isKeywordField(f string) bool {
-	for _, k := range FacetFields {
+	for _, k := range index.FacetFields {
 		if k == f {
 			return true
 		}
@@ -241,19 +317,16 @@ func isKeywordField(f string) bool {
 // without marks on the folded field, so that "hanoi*"-style completions
 // ignore marks; one typed with marks on the canonical words, spelled as
 // typed like every other word.
-func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) {
-	fields, err := textFields(q.Field)
-	if err != nil {
-		return nil, err
-	}
+func (b *Bleve) prefixQuery(ctx context.Context, q index.Prefix) (query.Query, error) {
+	fields := b.plan.textFields(q.Field)
 	if fields == nil {
-		return nil, fmt.Errorf("%w: prefix search is for text fields, not %q", ErrBadRequest, q.Field)
+		return nil, fmt.Errorf("%w: prefix search is for text fields, not %q", index.ErrBadRequest, q.Field)
 	}
 	p := strings.TrimSpace(vi.Fold(q.Text))
 	if p == "" {
-		return nil, fmt.Errorf("%w: empty prefix", ErrBadRequest)
+		return nil, fmt.Errorf("%w: empty prefix", index.ErrBadRequest)
 	}
-	exact := vi.HasMarks(q.Text) && defaultSchema.exactWords
+	exact := vi.HasMarks(q.Text) && defaultSchema.ExactWords
 	if exact {
 		p = strings.TrimSpace(vi.Normalize(q.Text))
 	}
@@ -275,7 +348,7 @@ func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) 
 			if err := charge(ctx, p, len(counts), visits); err != nil {
 				return nil, err
 			}
-			pq := bleve.NewPrefixQuery(p)
+			pq := blevelib.NewPrefixQuery(p)
 			pq.SetField(field)
 			pq.SetBoost(f.boost)
 			any = append(any, pq)
@@ -286,16 +359,16 @@ func (b *Bleve) prefixQuery(ctx context.Context, q Prefix) (query.Query, error) 
 			return nil, err
 		}
 		for _, t := range terms {
-			tq := bleve.NewTermQuery(t)
+			tq := blevelib.NewTermQuery(t)
 			tq.SetField(field)
 			tq.SetBoost(f.boost)
 			any = append(any, tq)
 		}
 	}
 	if len(any) == 0 {
-		return bleve.NewMatchNoneQuery(), nil
+		return blevelib.NewMatchNoneQuery(), nil
 	}
-	return bleve.NewDisjunctionQuery(any...), nil
+	return blevelib.NewDisjunctionQuery(any...), nil
 }
 
 // frequentTerms returns the top terms of field starting with prefix, by
@@ -397,7 +470,7 @@ func (b *Bleve) Frequencies(ctx context.Context, texts []string) ([]uint64, erro
 		return nil, fmt.Errorf("frequencies: %w", err)
 	}
 	defer r.Close()
-	fields, _ := textFields("") // title and body
+	fields := b.plan.textFields("") // title and body
 	for i, text := range texts {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -406,13 +479,13 @@ func (b *Bleve) Frequencies(ctx context.Context, texts []string) ([]uint64, erro
 		for _, f := range fields {
 			field, term := "", ""
 			switch {
-			case len(ws) == 1 && marked(ws[0].Term) && defaultSchema.exactWords:
+			case len(ws) == 1 && marked(ws[0].Term) && defaultSchema.ExactWords:
 				field, term = f.exact, string(ws[0].Term)
 			case len(ws) == 1:
 				field, term = f.folded, string(vi.FoldToken(ws[0].Term))
-			case len(ws) == 2 && ws[1].Position == ws[0].Position+1 && defaultSchema.pairs:
+			case len(ws) == 2 && ws[1].Position == ws[0].Position+1 && defaultSchema.Pairs:
 				a, c := ws[0].Term, ws[1].Term
-				if marked(a) && marked(c) && defaultSchema.exactPairs {
+				if marked(a) && marked(c) && defaultSchema.ExactPairs {
 					field, term = f.pairs, string(a)+string(pairSep)+string(c)
 				} else {
 					field, term = f.fpairs, string(vi.FoldToken(a))+string(pairSep)+string(vi.FoldToken(c))

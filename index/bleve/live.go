@@ -1,9 +1,10 @@
-package index
+package bleve
 
 import (
 	"context"
 	"sync"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 )
 
@@ -16,7 +17,7 @@ type Live struct {
 	cur *Bleve
 }
 
-var _ Backend = (*Live)(nil)
+var _ index.Backend = (*Live)(nil)
 
 // NewLive serves b.
 func NewLive(b *Bleve) *Live { return &Live{cur: b} }
@@ -39,47 +40,48 @@ func (l *Live) Swap(next *Bleve) (string, error) {
 	return prev.path, prev.Close()
 }
 
-// Upsert implements Backend.
+// Upsert implements index.Backend.
 func (l *Live) Upsert(ctx context.Context, arts ...article.Article) error {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.cur.Upsert(ctx, arts...)
 }
 
-// Delete implements Backend.
+// Delete implements index.Backend.
 func (l *Live) Delete(ctx context.Context, ids ...string) error {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.cur.Delete(ctx, ids...)
 }
 
-// Search implements Backend.
-func (l *Live) Search(ctx context.Context, req Request) (Result, error) {
+// Search implements index.Backend.
+func (l *Live) Search(ctx context.Context, req index.Request) (index.Result, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.cur.Search(ctx, req)
 }
 
-// Get implements Backend.
+// Get implements index.Backend.
 func (l *Live) Get(ctx context.Context, id string) (article.Article, bool, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.cur.Get(ctx, id)
 }
 
-// Fingerprints implements Backend.
+// Frequencies implements index.Backend.
 func (l *Live) Frequencies(ctx context.Context, texts []string) ([]uint64, error) {
 	return l.Current().Frequencies(ctx, texts)
 }
 
+// Fingerprints implements index.Backend.
 func (l *Live) Fingerprints(ctx context.Context, ids []string) (map[string]string, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.cur.Fingerprints(ctx, ids)
 }
 
-// Stats implements Backend.
-func (l *Live) Stats(ctx context.Context) (Stats, error) {
+// Stats implements index.Backend.
+func (l *Live) Stats(ctx context.Context) (index.Stats, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.cur.Stats(ctx)
