@@ -481,7 +481,7 @@ func (b *Backend) collapse(ctx context.Context, q obj, req index.Request, hits [
 		return nil
 	}
 	body := obj{
-		"query": filtered(q, withClusters(req, clusters)), "size": 0,
+		"query": filtered(q, withClusters(req, clusters)), "size": 0, "track_total_hits": false,
 		"aggs": obj{"c": obj{"terms": obj{"field": index.FieldCluster, "size": len(clusters)}}},
 	}
 	ans, err := b.search(ctx, body)
@@ -542,6 +542,7 @@ func (b *Backend) clustersBefore(ctx context.Context, q obj, req index.Request, 
 	body := obj{
 		"query": filtered(q, withClusters(req, clusters)), "size": priorLimit,
 		"sort": sortOrder(req.Sort, true), "search_after": after, "_source": arr{index.FieldCluster},
+		"track_total_hits": false,
 	}
 	ans, err := b.search(ctx, body)
 	if err != nil {
