@@ -280,3 +280,11 @@ func TestConfigFromEnv(t *testing.T) {
 		t.Error("no URL accepted")
 	}
 }
+
+func TestHealth(t *testing.T) {
+	b, _ := openToy(t, Config{})
+	h, err := b.Health(context.Background())
+	if err != nil || h.Status != "green" || h.Engine != engineOpenSearch || h.Index != b.Target() {
+		t.Errorf("health %+v, %v", h, err)
+	}
+}
