@@ -14,6 +14,13 @@ import (
 	"github.com/tracuu/tracuu/internal/article"
 )
 
+// SchemaVersion is the version of what every backend keeps of an article:
+// its terms (the Vietnamese analysis) and its stored record. It changes
+// whenever they change in a way that needs indexes rebuilt; an index
+// records the version it was written with, and opening another one asks
+// the operator to reindex.
+const SchemaVersion = 4
+
 // Backend is a search engine that stores and searches articles.
 type Backend interface {
 	// Upsert adds or replaces articles by id; they are durable when it returns.

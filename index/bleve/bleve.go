@@ -8,7 +8,6 @@ package bleve
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,7 +22,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
-	"github.com/tracuu/tracuu/internal/vi"
+	"github.com/tracuu/tracuu/internal/indexdoc"
 )
 
 const (
@@ -261,66 +260,39 @@ func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
 // placement, no invisible characters); highlights re-read the stored text
 // and compare folded words, so they need no offsets from the index.
 func document(a *article.Article) (map[string]interface{}, error) {
-	clean := *a
-	clean.Title = vi.Clean(a.Title)
-	clean.Lead = vi.Clean(a.Lead)
-	clean.Body = vi.Clean(a.Body)
-	clean.Site = facetValue(a.Site)
-	clean.Section = facetValue(a.Section)
-	clean.Author = vi.Clean(strings.TrimSpace(a.Author))
-	stored := clean
-	stored.Title, stored.Lead, stored.Body = vi.Published(a.Title), vi.Published(a.Lead), vi.Published(a.Body)
-	src, err := json.Marshal(&stored)
+	d, err := indexdoc.New(a)
 	if err != nil {
 		return nil, err
 	}
-	text := clean.Body
-	if clean.Lead != "" {
-		text = clean.Lead + "\n\n" + clean.Body
-	}
 	doc := map[string]interface{}{
-		fTitle: clean.Title, fTitleFolded: clean.Title,
-		fBody: text, fBodyFolded: text,
-		fSource: string(src),
-		fHash:   a.ContentHash(),
-		fUID:    a.ID,
+		fTitle: d.Title, fTitleFolded: d.Title,
+		fBody: d.Text, fBodyFolded: d.Text,
+		fSource: string(d.Stored),
+		fHash:   d.Hash,
+		fUID:    d.ID,
 	}
-	if clean.Site != "" {
-		doc[index.FieldSite] = clean.Site
+	if d.Site != "" {
+		doc[index.FieldSite] = d.Site
 	}
-	if clean.Section != "" {
-		doc[index.FieldSection] = clean.Section
+	if d.Section != "" {
+		doc[index.FieldSection] = d.Section
 	}
-	if a.Cluster != "" {
-		doc[index.FieldCluster] = a.Cluster
+	if d.Cluster != "" {
+		doc[index.FieldCluster] = d.Cluster
 	}
-	if authors := splitAuthors(clean.Author); len(authors) > 0 {
-		doc[index.FieldAuthor] = authors
+	if len(d.Authors) > 0 {
+		doc[index.FieldAuthor] = d.Authors
 	}
-	if !a.Published.IsZero() {
-		p := a.Published.In(article.Vietnam)
-		doc[fPublished] = p
-		doc[index.FieldYear] = p.Format("2006")
-		doc[index.FieldMonth] = p.Format("2006-01")
+	if !d.Published.IsZero() {
+		doc[fPublished] = d.Published
+		doc[index.FieldYear] = d.Year()
+		doc[index.FieldMonth] = d.Month()
 	}
 	return doc, nil
 }
 
-// facetValue is the one spelling a facet bucket is counted under, so that
-// "Hoà Bình" and "Hòa Bình" fall into the same bucket.
-func facetValue(s string) string {
-	return strings.Join(strings.Fields(vi.Clean(s)), " ")
-}
-
-func splitAuthors(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = facetValue(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+// facetValue is the one spelling a facet bucket is counted under.
+func facetValue(s string) string { return indexdoc.FacetValue(s) }
 
 // Delete removes articles by id.
 func (b *Bleve) Delete(ctx context.Context, ids ...string) error {
@@ -377,21 +349,8 @@ func (b *Bleve) Get(ctx context.Context, id string) (article.Article, bool, erro
 	return a, true, nil
 }
 
-// storedArticle decodes the stored form, which this package wrote itself
-// (RFC 3339 times, no "authors" list), without Article's lenient import
-// decoder: one pass instead of two on every hit.
-type storedArticle article.Article
-
-func decodeSource(src []byte) (article.Article, error) {
-	var a article.Article
-	if len(src) == 0 {
-		return a, errors.New("stored article missing")
-	}
-	if err := json.Unmarshal(src, (*storedArticle)(&a)); err != nil {
-		return a, fmt.Errorf("decode stored article: %w", err)
-	}
-	return a, nil
-}
+// decodeSource reads a stored record back.
+func decodeSource(src []byte) (article.Article, error) { return indexdoc.Decode(src) }
 
 // Stats reports the article count and the size of the index on disk.
 func (b *Bleve) Stats(ctx context.Context) (index.Stats, error) {

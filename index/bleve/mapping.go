@@ -8,9 +8,8 @@ import (
 	"github.com/tracuu/tracuu/index"
 )
 
-// SchemaVersion changes whenever the mapping or the analyzers change in a
-// way that needs the index rebuilt. Indexes record the version they were
-// written with; opening another one asks the operator to reindex.
+// SchemaVersion is the contract's (index.SchemaVersion): the terms and the
+// stored record are the same for every backend. Bleve's layouts so far:
 //
 // 2: syllable-pair fields, BM25 scoring (an interim layout).
 // 3: folded pair fields title_fp, body_fp with positions (they answer
@@ -18,7 +17,7 @@ import (
 // spelling typed first); no positions on the word fields.
 // 4: the stored record keeps title, lead and body as published (NFC); older
 // versions stored the canonical tone placement only (see PublishedSchema).
-const SchemaVersion = 4
+const SchemaVersion = index.SchemaVersion
 
 // PublishedSchema is the first schema whose stored records keep the
 // published spelling. A rebuild of an older index cannot restore it: the
