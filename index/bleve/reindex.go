@@ -12,8 +12,7 @@ import (
 	"strings"
 	"time"
 
-	blevelib "github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/tracuu/tracuu/internal/article"
 )
@@ -104,38 +103,71 @@ func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, 
 	return dst, st, nil
 }
 
-// scan calls fn with every stored article, in pages of n, in id order.
+// scan calls fn with every stored article, in pages of n, in the order
+// the index holds them. It reads one snapshot from start to end, document
+// by document: a search sorted by id with a cursor would visit every
+// document again for each page, which grows with the square of the size.
 func (b *Bleve) scan(ctx context.Context, n int, fn func([]article.Article) error) error {
-	var after []string
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return err
+	}
+	defer ids.Close()
+	arts := make([]article.Article, 0, n)
 	for {
-		req := blevelib.NewSearchRequestOptions(blevelib.NewMatchAllQuery(), n, 0, false)
-		req.Fields = []string{fSource}
-		req.SortByCustom(search.SortOrder{&search.SortDocID{}})
-		req.SearchAfter = after
-		res, err := b.idx.SearchInContext(ctx, req)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		internal, err := ids.Next()
 		if err != nil {
 			return err
 		}
-		arts := make([]article.Article, 0, len(res.Hits))
-		for _, h := range res.Hits {
-			src, _ := h.Fields[fSource].(string)
-			a, err := decodeSource([]byte(src))
-			if err != nil {
-				return fmt.Errorf("article %s: %w", h.ID, err)
-			}
-			a.ID = h.ID
-			arts = append(arts, a)
+		if internal == nil {
+			break
 		}
-		if len(arts) > 0 {
+		id, err := r.ExternalID(internal)
+		if err != nil {
+			return err
+		}
+		doc, err := r.Document(id)
+		if err != nil {
+			return fmt.Errorf("article %s: %w", id, err)
+		}
+		if doc == nil {
+			continue
+		}
+		var src []byte
+		doc.VisitFields(func(f bindex.Field) {
+			if f.Name() == fSource {
+				src = f.Value()
+			}
+		})
+		a, err := decodeSource(src)
+		if err != nil {
+			return fmt.Errorf("article %s: %w", id, err)
+		}
+		a.ID = id
+		arts = append(arts, a)
+		if len(arts) == n {
 			if err := fn(arts); err != nil {
 				return err
 			}
+			arts = make([]article.Article, 0, n)
 		}
-		if len(res.Hits) < n {
-			return nil
-		}
-		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
+	if len(arts) > 0 {
+		return fn(arts)
+	}
+	return nil
 }
 
 // RemoveUnfinished deletes the version directories of dir that CURRENT
