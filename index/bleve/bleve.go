@@ -283,20 +283,29 @@ func (b *Bleve) writeBatches(ctx context.Context, chunks [][]*article.Article) e
 		work <- c
 	}
 	close(work)
-	var first error
+	var all []error
 	for range n {
-		if err := <-errs; err != nil && first == nil {
-			first = err
+		if err := <-errs; err != nil {
+			all = append(all, err)
 		}
 	}
-	return first
+	return errors.Join(all...)
 }
 
 // writers is the number of batches written at once: one per core, and at
 // least two so that one batch is analysed while another is persisted.
 func writers() int { return min(max(runtime.GOMAXPROCS(0), 2), 4) }
 
-func (b *Bleve) writeBatch(ctx context.Context, arts []*article.Article) error {
+// writeBatch writes arts as one Bleve batch. When a batch fails to
+// persist (a full disk), Bleve v2.6.1 can panic in a batch written at the
+// same time, on a segment its failure closed; that batch fails too,
+// instead of the process.
+func (b *Bleve) writeBatch(ctx context.Context, arts []*article.Article) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("upsert: write batch: the index failed: %v", r)
+		}
+	}()
 	batch := b.idx.NewBatch()
 	for _, a := range arts {
 		if err := ctx.Err(); err != nil {
