@@ -9,9 +9,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tracuu/tracuu/internal/importer"
 )
 
 // tracuuBin is the tracuu binary the tests measure, built once.
@@ -262,5 +265,26 @@ func TestBenchReuseKeepsIndex(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(work, "tracuu-index")); err != nil {
 			t.Fatalf("reuse %d removed the kept index: %v", i, err)
 		}
+	}
+}
+
+func TestRateTenths(t *testing.T) {
+	steady := []importer.Mark{{Seen: 500, Seconds: 50}, {Seen: 1000, Seconds: 100}}
+	// The second half of the articles takes three times as long.
+	slowing := []importer.Mark{{Seen: 500, Seconds: 50}, {Seen: 1000, Seconds: 200}}
+	for _, c := range []struct {
+		name string
+		tl   []importer.Mark
+		want []float64
+	}{
+		{"steady", steady, []float64{10, 10, 10, 10, 10, 10, 10, 10, 10, 10}},
+		{"slowing", slowing, []float64{10, 10, 10, 10, 10, 3, 3, 3, 3, 3}},
+		{"too few articles", []importer.Mark{{Seen: 5, Seconds: 1}}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := rateTenths(c.tl); !slices.Equal(got, c.want) {
+				t.Errorf("rateTenths = %v, want %v", got, c.want)
+			}
+		})
 	}
 }

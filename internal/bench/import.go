@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/tracuu/tracuu/internal/ingest"
+
+	"github.com/tracuu/tracuu/internal/importer"
 )
 
 // ImportFigures describe one import, measured as a child process.
@@ -22,6 +24,9 @@ type ImportFigures struct {
 	PeakRSS    int64   `json:"peak_rss_bytes"`
 	IndexBytes int64   `json:"index_bytes"`
 	SizeRatio  float64 `json:"size_to_raw"` // index bytes / raw JSONL bytes
+	// Tenths is the rate (articles/s) of each tenth of the articles, in
+	// import order: whether the cost of an article grows with the index.
+	Tenths []float64 `json:"rate_per_tenth,omitempty"`
 }
 
 // ReimportFigures describe importing the same corpus a second time.
@@ -39,6 +44,7 @@ type ReimportFigures struct {
 func importPhases(ctx context.Context, cfg Config, rep *Report, bin, work, ours, base string) error {
 	c := rep.Corpus
 	// tracuuImport runs `tracuu import --json` and reads its summary.
+	var tenths []float64
 	tracuuImport := func() (m measured, indexed, unchanged int, err error) {
 		m, err = runMeasured(exec.CommandContext(ctx, bin, "import", "--index", ours, "--json",
 			"--report", filepath.Join(work, "import-report.jsonl"), c.Path))
@@ -46,12 +52,14 @@ func importPhases(ctx context.Context, cfg Config, rep *Report, bin, work, ours,
 			return m, 0, 0, err
 		}
 		var sum struct {
-			Indexed   int `json:"indexed"`
-			Unchanged int `json:"unchanged"`
+			Indexed   int             `json:"indexed"`
+			Unchanged int             `json:"unchanged"`
+			Timeline  []importer.Mark `json:"timeline"`
 		}
 		if err := json.Unmarshal(m.Stdout, &sum); err != nil {
 			return m, 0, 0, fmt.Errorf("tracuu import --json printed %q: %w", m.Stdout, err)
 		}
+		tenths = rateTenths(sum.Timeline)
 		return m, sum.Indexed, sum.Unchanged, nil
 	}
 
@@ -62,6 +70,7 @@ func importPhases(ctx context.Context, cfg Config, rep *Report, bin, work, ours,
 		return fmt.Errorf("tracuu import: %w", err)
 	}
 	rep.Import = importFigures(indexed, m, dirSize(ours), c.RawBytes)
+	rep.Import.Tenths = tenths
 	logf(cfg.Log, "tracuu: %d articles in %.1fs, %.0f/s, peak RSS %s", indexed, m.Wall.Seconds(), rep.Import.PerSec, mb(m.PeakRSS))
 
 	if cfg.Reimport {
@@ -172,4 +181,35 @@ func tracuuBinary(ctx context.Context, cfg Config, work string) (string, error) 
 func lastLine(b []byte) []byte {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	return []byte(lines[len(lines)-1])
+}
+
+// rateTenths turns an import's timeline into the rate of each tenth of
+// the articles seen, interpolating between the marks.
+func rateTenths(tl []importer.Mark) []float64 {
+	if len(tl) == 0 || tl[len(tl)-1].Seen < 10 {
+		return nil
+	}
+	total := tl[len(tl)-1].Seen
+	at := func(seen float64) float64 { // seconds when seen articles were done
+		prev := importer.Mark{}
+		for _, m := range tl {
+			if float64(m.Seen) >= seen {
+				if m.Seen == prev.Seen {
+					return m.Seconds
+				}
+				f := (seen - float64(prev.Seen)) / float64(m.Seen-prev.Seen)
+				return prev.Seconds + f*(m.Seconds-prev.Seconds)
+			}
+			prev = m
+		}
+		return tl[len(tl)-1].Seconds
+	}
+	out := make([]float64, 10)
+	for i := range out {
+		a, b := float64(total)*float64(i)/10, float64(total)*float64(i+1)/10
+		if d := at(b) - at(a); d > 0 {
+			out[i] = round((b-a)/d, 0)
+		}
+	}
+	return out
 }

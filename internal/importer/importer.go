@@ -66,6 +66,15 @@ type Summary struct {
 	Converted  map[string]int `json:"converted_by_encoding"`
 	Seconds    float64        `json:"seconds"`
 	DocsPerSec float64        `json:"docs_per_sec"`
+	// Timeline is the run's progress after every durable batch: how the
+	// cost of a write grows with the size of the index.
+	Timeline []Mark `json:"timeline,omitempty"`
+}
+
+// Mark is the progress of a run when a batch became durable.
+type Mark struct {
+	Seen    int     `json:"seen"`
+	Seconds float64 `json:"seconds"`
 }
 
 // ReportLine is one line of the report file.
@@ -343,6 +352,7 @@ func (w *writer) flush(ctx context.Context) error {
 			return fmt.Errorf("import: record state: %w", err)
 		}
 	}
+	w.sum.Timeline = append(w.sum.Timeline, Mark{Seen: w.sum.Seen, Seconds: time.Since(w.start).Seconds()})
 	clear(w.batch)
 	w.order = w.order[:0]
 	w.pages = w.pages[:0]
