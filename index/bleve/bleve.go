@@ -283,29 +283,20 @@ func (b *Bleve) writeBatches(ctx context.Context, chunks [][]*article.Article) e
 		work <- c
 	}
 	close(work)
-	var all []error
+	var first error
 	for range n {
-		if err := <-errs; err != nil {
-			all = append(all, err)
+		if err := <-errs; err != nil && first == nil {
+			first = err
 		}
 	}
-	return errors.Join(all...)
+	return first
 }
 
 // writers is the number of batches written at once: one per core, and at
 // least two so that one batch is analysed while another is persisted.
 func writers() int { return min(max(runtime.GOMAXPROCS(0), 2), 4) }
 
-// writeBatch writes arts as one Bleve batch. When a batch fails to
-// persist (a full disk), Bleve v2.6.1 can panic in a batch written at the
-// same time, on a segment its failure closed; that batch fails too,
-// instead of the process.
-func (b *Bleve) writeBatch(ctx context.Context, arts []*article.Article) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("upsert: write batch: the index failed: %v", r)
-		}
-	}()
+func (b *Bleve) writeBatch(ctx context.Context, arts []*article.Article) error {
 	batch := b.idx.NewBatch()
 	for _, a := range arts {
 		if err := ctx.Err(); err != nil {
