@@ -225,7 +225,8 @@ func (b *Bleve) Close() error { return b.idx.Close() }
 // Bleve's default (safe) batches return only once persisted, so the
 // articles are durable when Upsert returns. One batch at a time leaves a
 // core idle while a batch's segment is built or fsync'd; with several in
-// flight, analysis, segment building and persisting overlap.
+// flight, analysis, segment building and persisting overlap, and the
+// persister merges the batches that wait for it in memory into one file.
 // An id given twice is indexed once, as its last copy, so concurrent
 // batches never race on one article.
 func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
