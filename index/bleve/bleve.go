@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -120,8 +119,7 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 		f.Close()
 		os.Remove(f.Name())
 	}
-	cfg := map[string]interface{}{}
-	cfg["bolt_timeout"] = opts.Wait.String()
+	cfg := map[string]interface{}{"bolt_timeout": opts.Wait.String()}
 	if opts.ReadOnly {
 		cfg["read_only"] = true
 	}
@@ -221,87 +219,17 @@ func (b *Bleve) Path() string { return b.path }
 // Close closes the index; written batches are already durable.
 func (b *Bleve) Close() error { return b.idx.Close() }
 
-// Upsert indexes articles in batches of batchSize, writers of them at once.
-// Bleve's default (safe) batches return only once persisted, so the
-// articles are durable when Upsert returns. One batch at a time leaves a
-// core idle while a batch's segment is built or fsync'd; with several in
-// flight, analysis, segment building and persisting overlap, and the
-// persister merges the batches that wait for it in memory into one file.
-// An id given twice is indexed once, as its last copy, so concurrent
-// batches never race on one article.
+// Upsert indexes articles in batches. Bleve's default (safe) batches return
+// only once persisted, so the articles are durable when Upsert returns.
 func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
-	last := make(map[string]int, len(arts))
-	for i := range arts {
-		if arts[i].ID == "" {
-			return fmt.Errorf("upsert: article %q has no id", arts[i].Title)
-		}
-		last[arts[i].ID] = i
-	}
-	var chunks [][]*article.Article
-	var cur []*article.Article
-	for i := range arts {
-		if last[arts[i].ID] != i {
-			continue
-		}
-		cur = append(cur, &arts[i])
-		if len(cur) == batchSize {
-			chunks = append(chunks, cur)
-			cur = nil
-		}
-	}
-	if len(cur) > 0 {
-		chunks = append(chunks, cur)
-	}
-	return b.writeBatches(ctx, chunks)
-}
-
-// writeBatches writes each chunk as one Bleve batch, up to writers at a
-// time, and returns the first error once every started batch has ended.
-func (b *Bleve) writeBatches(ctx context.Context, chunks [][]*article.Article) error {
-	n := min(writers(), len(chunks))
-	if n <= 1 {
-		for _, c := range chunks {
-			if err := b.writeBatch(ctx, c); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	work := make(chan []*article.Article)
-	errs := make(chan error, n)
-	for range n {
-		go func() {
-			var first error
-			for c := range work {
-				if first == nil {
-					first = b.writeBatch(ctx, c)
-				}
-			}
-			errs <- first
-		}()
-	}
-	for _, c := range chunks {
-		work <- c
-	}
-	close(work)
-	var first error
-	for range n {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// writers is the number of batches written at once: one per core, and at
-// least two so that one batch is analysed while another is persisted.
-func writers() int { return min(max(runtime.GOMAXPROCS(0), 2), 4) }
-
-func (b *Bleve) writeBatch(ctx context.Context, arts []*article.Article) error {
 	batch := b.idx.NewBatch()
-	for _, a := range arts {
+	for i := range arts {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		a := &arts[i]
+		if a.ID == "" {
+			return fmt.Errorf("upsert: article %q has no id", a.Title)
 		}
 		doc, err := document(a)
 		if err != nil {
@@ -310,9 +238,17 @@ func (b *Bleve) writeBatch(ctx context.Context, arts []*article.Article) error {
 		if err := batch.Index(a.ID, doc); err != nil {
 			return fmt.Errorf("upsert %s: %w", a.ID, err)
 		}
+		if batch.Size() >= batchSize {
+			if err := b.idx.Batch(batch); err != nil {
+				return fmt.Errorf("upsert: write batch: %w", err)
+			}
+			batch.Reset()
+		}
 	}
-	if err := b.idx.Batch(batch); err != nil {
-		return fmt.Errorf("upsert: write batch: %w", err)
+	if batch.Size() > 0 {
+		if err := b.idx.Batch(batch); err != nil {
+			return fmt.Errorf("upsert: write batch: %w", err)
+		}
 	}
 	return nil
 }
