@@ -49,7 +49,7 @@ func run() int {
 		defer os.RemoveAll(d)
 		dir = d
 	}
-	arts, err := eval.Load(ctx, *corpus, *docs)
+	arts, err := eval.ReadCorpus(ctx, *corpus, *docs)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tracuu-eval:", err)
 		return 1

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/internal/extract"
+	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/source"
 )
 
@@ -66,22 +67,8 @@ type extracted struct {
 	// page's text was converted from.
 	FontEncodings []string `json:"font_encodings,omitempty"`
 	Error         string   `json:"error,omitempty"`
-	*articleJSON
-}
-
-type articleJSON = struct {
-	ID        string     `json:"id,omitempty"`
-	URL       string     `json:"url,omitempty"`
-	Title     string     `json:"title"`
-	Lead      string     `json:"lead,omitempty"`
-	Body      string     `json:"body"`
-	Published *time.Time `json:"published,omitempty"`
-	Updated   *time.Time `json:"updated,omitempty"`
-	Author    string     `json:"author,omitempty"`
-	Section   string     `json:"section,omitempty"`
-	Site      string     `json:"site,omitempty"`
-	Lang      string     `json:"lang,omitempty"`
-	Keywords  []string   `json:"keywords,omitempty"`
+	// The article as the API returns it, with the id an import gives it.
+	*search.Article
 }
 
 // isJSONL reports a file of pre-extracted articles, one JSON object a line.
@@ -98,35 +85,29 @@ func extractJSONL(ctx context.Context, name string) []extracted {
 	}
 	var outs []extracted
 	err := source.Walk(ctx, name, source.Options{}, func(it source.Item) error {
-		out := extracted{File: it.Name, Kind: string(extract.KindArticle), articleJSON: &articleJSON{}}
+		out := extracted{File: it.Name, Kind: string(extract.KindArticle), Article: &search.Article{}}
 		switch {
 		case it.Err != nil:
 			out.Kind, out.Error = "error", it.Err.Error()
 		case it.Article != nil:
-			a := it.Article
-			*out.articleJSON = articleJSON{ID: a.ID, URL: a.URL, Title: a.Title, Lead: a.Lead, Body: a.Body, Author: a.Author,
-				Section: a.Section, Site: a.Site, Lang: a.Lang, Keywords: a.Keywords}
-			if !a.Published.IsZero() {
-				out.Published = &a.Published
-			}
-			if !a.Updated.IsZero() {
-				out.Updated = &a.Updated
-			}
+			a := *it.Article
+			a.EnsureID()
+			*out.Article = search.Article(a)
 		}
 		outs = append(outs, out)
 		return nil
 	})
 	if err != nil {
-		outs = append(outs, extracted{File: name, Kind: "error", Error: err.Error(), articleJSON: &articleJSON{}})
+		outs = append(outs, extracted{File: name, Kind: "error", Error: err.Error(), Article: &search.Article{}})
 	}
 	if len(outs) == 0 {
-		outs = append(outs, extracted{File: name, Kind: "error", Error: "no lines", articleJSON: &articleJSON{}})
+		outs = append(outs, extracted{File: name, Kind: "error", Error: "no lines", Article: &search.Article{}})
 	}
 	return outs
 }
 
 func extractFile(name string) extracted {
-	out := extracted{File: name, articleJSON: &articleJSON{}}
+	out := extracted{File: name, Article: &search.Article{}}
 	raw, err := readPage(name)
 	if err != nil {
 		out.Kind, out.Error = "error", err.Error()
@@ -139,14 +120,8 @@ func extractFile(name string) extracted {
 	}
 	a := res.Article
 	out.Kind, out.Reason, out.Charset, out.FontEncodings = string(res.Kind), res.Reason, res.Charset, res.FontEncodings
-	*out.articleJSON = articleJSON{URL: a.URL, Title: a.Title, Lead: a.Lead, Body: a.Body, Author: a.Author,
-		Section: a.Section, Site: a.Site, Lang: a.Lang, Keywords: a.Keywords}
-	if !a.Published.IsZero() {
-		out.Published = &a.Published
-	}
-	if !a.Updated.IsZero() {
-		out.Updated = &a.Updated
-	}
+	a.EnsureID()
+	*out.Article = search.Article(a)
 	return out
 }
 
@@ -195,7 +170,7 @@ func printExtracted(w io.Writer, e extracted) {
 			fmt.Fprintf(w, "%-10s %s\n", f[0]+":", f[1])
 		}
 	}
-	if e.Published != nil {
+	if !e.Published.IsZero() {
 		fmt.Fprintf(w, "published: %s\n", e.Published.Format(time.RFC3339))
 	}
 	if e.Lead != "" {

@@ -29,10 +29,8 @@ const (
 	currentFile = "CURRENT"       // names the live version directory inside an index dir
 	schemaKey   = "tracuu_schema" // internal key holding SchemaVersion
 	// batchSize is the articles per Bleve batch. Bleve holds a batch's
-	// analysis and its new segment in memory at once, and our pair fields
-	// keep positions: importing 20,000 articles peaked at 1,008 MiB with
-	// 500, 628 MiB with 350 and 511 MiB with 250, at the same rate within
-	// the noise of the machine (135, 170, 175 articles/s).
+	// analysis and its new segment in memory at once, so the batch bounds
+	// the import's memory; larger ones were no faster (docs/defaults.md).
 	batchSize = 250
 )
 

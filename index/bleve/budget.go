@@ -10,9 +10,8 @@ import (
 
 // What one search may cost. A prefix stands for every word of the index
 // that starts with it, and each such word is a posting list the search
-// opens and walks: 64 two-letter prefixes OR-ed took a second and 27 MB
-// on 5,000 articles (a plain query 4 ms), growing with the corpus. The
-// budget adds up, over all the prefixes of a search and every field they
+// opens and walks, so a handful of short prefixes can cost a thousand
+// plain queries (docs/defaults.md). The budget adds up, over all the prefixes of a search and every field they
 // search, the words they expand to and the postings of those words (the
 // (word, article) entries the search would visit); a search over either
 // bound is refused as a bad request saying why.

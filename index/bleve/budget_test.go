@@ -10,6 +10,7 @@ import (
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
 
 // corpusIndex indexes the first n articles of the news corpus, plus extra.
@@ -18,7 +19,7 @@ func corpusIndex(t *testing.T, n int, extra ...article.Article) *Bleve {
 	ctx := context.Background()
 	b := newTestIndex(t)
 	arts := extra
-	err := corpus.Lines(ctx, "../../../shared/corpus/vi-news", func(_ string, _ int, text []byte) (bool, error) {
+	err := corpus.Lines(ctx, corpustest.Path(t, "vi-news"), func(_ string, _ int, text []byte) (bool, error) {
 		var a article.Article
 		if err := json.Unmarshal(text, &a); err != nil {
 			return false, err

@@ -8,8 +8,8 @@ import (
 )
 
 // A relevance sort is by score alone: a tie-break on the id makes Bleve
-// load a sort value for every matching document, which tripled the cost of
-// common-word queries. Ties keep Bleve's internal order, which is stable
+// load a sort value for every matching document, the dearest part of a
+// common-word query. Ties keep Bleve's internal order, which is stable
 // for an index snapshot, so pages by offset are consistent; a cursor
 // carries the score of the last hit and the ids of the hits shown with
 // exactly that score, which the next page drops when Bleve returns them

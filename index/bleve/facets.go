@@ -24,11 +24,10 @@ import (
 
 // Facet counting without Bleve's facet builder. Bleve counts a facet by
 // reading every matching document's doc values (a decompressed chunk and a
-// string per value): about 1.9 µs per match with three facets, the larger
-// part of a common-word query. Segments never change once written, so each
+// string per value), the larger part of a common-word query. Segments never change once written, so each
 // segment's facet values are read once into arrays of small integers
 // (ordinals), and a search counts by indexing those arrays with the
-// document numbers it already walks: a few nanoseconds per match.
+// document numbers it already walks.
 //
 // The counting rides on the search itself: countingQuery wraps the query
 // Bleve runs, and its searcher counts every match the collector pulls, so

@@ -3,10 +3,8 @@ package bleve_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
-	"io/fs"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -18,6 +16,7 @@ import (
 	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 )
 
 // newsArticles reads n articles of the real news corpus and gives each a
@@ -29,7 +28,7 @@ func newsArticles(t *testing.T, n int) []article.Article {
 	sections := []string{"Thời sự", "Thế giới", "Kinh doanh", "Thể thao", "Sức khoẻ", "Sức khỏe"}
 	authors := []string{"Minh Thủy", "Minh Thuỷ", "Lê Hoà", "Trần Văn An", ""}
 	var out []article.Article
-	err := corpus.Lines(context.Background(), "../../../shared/corpus/vi-news", func(file string, line int, text []byte) (bool, error) {
+	err := corpus.Lines(context.Background(), corpustest.Path(t, "vi-news"), func(file string, line int, text []byte) (bool, error) {
 		var a article.Article
 		if err := json.Unmarshal(text, &a); err != nil {
 			return false, err
@@ -51,9 +50,6 @@ func newsArticles(t *testing.T, n int) []article.Article {
 		out = append(out, a)
 		return len(out) < n, nil
 	})
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("corpus ../shared/corpus/vi-news not present: ", err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -267,8 +267,8 @@ func foldWords(ws analysis.TokenStream) analysis.TokenStream {
 //
 // Two words are one pair term: an exact phrase match at the cost of one
 // term lookup, where a positional phrase over two frequent syllables
-// decodes the positions of every article holding both (the weak spot of
-// Bleve: hundreds of milliseconds on "là người có" in 100k articles). More
+// decodes the positions of every article holding both (Bleve's weak spot
+// on frequent syllables). More
 // words are a positional phrase over their pair terms ("là người",
 // "người có"): still exact, and cheap, because pair terms are rare, so few
 // articles hold them all and few positions are read. Without positions on
@@ -400,8 +400,8 @@ type termCount struct {
 // frequent first. The dictionary's own counts cannot be used: zapx
 // (v17.0) keeps the one-document flag of a term seen earlier in the same
 // iteration, so later terms count 1 in that segment. The count is taken
-// from a term reader instead, about 10 µs a term: 5 ms for the 500 words of
-// a one-letter prefix, so answers are kept for a minute.
+// from a term reader instead, which adds up over the hundreds of words of
+// a short prefix, so answers are kept for a minute.
 func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termCount, error) {
 	key := field + "\x00" + prefix
 	if c, ok := b.prefixes.get(key); ok {

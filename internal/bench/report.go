@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 )
 
-// targets checks the run against the goals of issues 7 and 8.
+// targets checks the run against the goals the bench holds tracuu to.
 func targets(r *Report) []Target {
 	var ts []Target
 	add := func(name string, v float64, goal string, met bool) {

@@ -24,10 +24,10 @@ import (
 	"github.com/tracuu/tracuu/internal/corpus"
 )
 
-// Load reads up to n articles (all when n <= 0) from the JSONL files
+// ReadCorpus reads up to n articles (all when n <= 0) from the JSONL files
 // (plain or gzipped) in dir, in file-name order, skipping lines without
 // an id or text.
-func Load(ctx context.Context, dir string, n int) ([]article.Article, error) {
+func ReadCorpus(ctx context.Context, dir string, n int) ([]article.Article, error) {
 	var out []article.Article
 	err := corpus.Lines(ctx, dir, func(file string, line int, text []byte) (bool, error) {
 		var a article.Article
@@ -40,7 +40,7 @@ func Load(ctx context.Context, dir string, n int) ([]article.Article, error) {
 		return n <= 0 || len(out) < n, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("load corpus: %w", err)
+		return nil, fmt.Errorf("read corpus: %w", err)
 	}
 	return out, nil
 }

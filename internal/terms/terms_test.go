@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/tracuu/tracuu/index/backendtest"
 	tbleve "github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/corpus"
+	"github.com/tracuu/tracuu/internal/corpus/corpustest"
 	"github.com/tracuu/tracuu/internal/terms"
 )
 
@@ -92,7 +94,11 @@ func realTexts(t *testing.T) []string {
 	if testing.Short() {
 		n = 20
 	}
-	err := corpus.Lines(context.Background(), "../../../shared/corpus/vi-news", func(file string, line int, text []byte) (bool, error) {
+	root, err := corpustest.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = corpus.Lines(context.Background(), filepath.Join(root, "vi-news"), func(file string, line int, text []byte) (bool, error) {
 		var a struct{ Title, Lead, Body string }
 		if err := json.Unmarshal(text, &a); err != nil {
 			return false, fmt.Errorf("%s line %d: %w", file, line, err)
@@ -101,7 +107,7 @@ func realTexts(t *testing.T) []string {
 		n--
 		return n > 0, nil
 	})
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) && os.Getenv(corpustest.RequiredEnv) == "" {
 		t.Log("shared corpus absent: comparing on the fixtures only")
 	} else if err != nil {
 		t.Fatal(err)
