@@ -10,13 +10,14 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/backendtest"
+	"github.com/tracuu/tracuu/index/opensearch/opensearchtest"
 )
 
 // TestConformanceToy runs the suite every backend passes against the toy
 // engine: it checks the plan, filters, facets, cursors and collapse of
-// this backend end to end, on our reading of the API (see toyEngine).
+// this backend end to end, on our reading of the API (see opensearchtest.Engine).
 func TestConformanceToy(t *testing.T) {
-	e := newToyEngine(t)
+	e := opensearchtest.New(t)
 	n := 0
 	backendtest.Run(t, func(t *testing.T) index.Backend {
 		n++
