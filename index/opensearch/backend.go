@@ -41,7 +41,10 @@ type Backend struct {
 	target    string     // the index behind alias when last looked up
 }
 
-var _ index.Backend = (*Backend)(nil)
+var (
+	_ index.Backend       = (*Backend)(nil)
+	_ index.HealthChecker = (*Backend)(nil)
+)
 
 // Open connects to the cluster of cfg, checks what it runs, and opens the
 // index behind cfg.Index: an index of another schema is refused (unless
@@ -469,6 +472,12 @@ func (b *Backend) Health(ctx context.Context) (Health, error) {
 	}
 	h.Status = doc.Status
 	return h, nil
+}
+
+// CheckHealth implements index.HealthChecker.
+func (b *Backend) CheckHealth(ctx context.Context) (index.Health, error) {
+	h, err := b.Health(ctx)
+	return index.Health{Engine: h.Engine + " " + h.Version, Index: h.Index, Status: h.Status}, err
 }
 
 // BeginImport turns the index's periodic refresh off and lets writes skip
