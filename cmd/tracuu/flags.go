@@ -22,7 +22,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "  tracuu --version")
 	fmt.Fprintln(w, "\n`tracuu COMMAND --help` describes each flag.")
 	fmt.Fprintln(w, "\nenvironment: TRACUU_INDEX (default ./data/index), TRACUU_ADDR (default :8080), TRACUU_CORS_ORIGINS,")
-	fmt.Fprintln(w, "             TRACUU_ADMIN_TOKEN (admin API off when unset), TRACUU_IMPORT_ROOTS")
+	fmt.Fprintln(w, "             TRACUU_ADMIN_TOKEN (admin API off when unset), TRACUU_IMPORT_ROOTS,")
+	fmt.Fprintln(w, "             TRACUU_BACKEND (bleve, the default, or opensearch), TRACUU_OPENSEARCH_* (docs/opensearch.md)")
 }
 
 // newFlags makes a flag set that reports errors instead of exiting.
@@ -55,7 +56,17 @@ var described func(*flag.FlagSet)
 func synopsis(name string) string {
 	var parts []string
 	if fs := flagsOf(name); fs != nil {
+		grouped := false
 		fs.VisitAll(func(f *flag.Flag) {
+			// The cluster's flags are many and apply to one backend: the
+			// synopsis names them as a group, --help lists each.
+			if strings.HasPrefix(f.Name, clusterFlagPrefix) {
+				if !grouped {
+					parts = append(parts, "[--"+clusterFlagPrefix+"*]")
+					grouped = true
+				}
+				return
+			}
 			arg, _ := flag.UnquoteUsage(f)
 			if arg == "" {
 				parts = append(parts, "[--"+f.Name+"]")

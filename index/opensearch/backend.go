@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -26,6 +27,10 @@ import (
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/indexdoc"
 )
+
+// ErrNoIndex is Open's error when cfg.ReadOnly and the alias names no
+// index.
+var ErrNoIndex = errors.New("no index there")
 
 // Backend is an index in an OpenSearch or Elasticsearch cluster. It is
 // safe for concurrent use.
@@ -70,7 +75,7 @@ func Open(ctx context.Context, cfg Config) (*Backend, error) {
 	}
 	if len(targets) == 0 {
 		if cfg.ReadOnly {
-			return nil, fmt.Errorf("open index %s at %s: no index there (run `tracuu import` first)", cfg.Index, redactURL(cfg.URL))
+			return nil, fmt.Errorf("open index %s at %s: %w (run `tracuu import` first)", cfg.Index, redactURL(cfg.URL), ErrNoIndex)
 		}
 		if targets, err = b.create(ctx); err != nil {
 			return nil, err
