@@ -225,6 +225,14 @@ func TestRebuild(t *testing.T) {
 	if vs, _ := b.Versions(ctx); len(vs) != 1 || vs[0].Name != st.To || b.Target() != st.To {
 		t.Errorf("after a failed rebuild: versions %+v, target %s", vs, b.Target())
 	}
+
+	// Drop deletes the live index too, and the alias with it.
+	if err := b.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if vs, _ := b.Versions(ctx); len(vs) != 0 || e.Docs("tracuu") != -1 {
+		t.Errorf("after Drop: versions %+v, %d documents behind the alias", vs, e.Docs("tracuu"))
+	}
 }
 
 func TestOldSchemaRebuilt(t *testing.T) {

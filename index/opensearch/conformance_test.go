@@ -3,7 +3,6 @@ package opensearch
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,16 +53,8 @@ func TestConformanceLive(t *testing.T) {
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			vs, err := b.Versions(ctx)
-			if err != nil {
+			if err := b.Drop(ctx); err != nil {
 				t.Errorf("clean up %s: %v", c.Index, err)
-			}
-			for _, v := range vs {
-				if strings.HasPrefix(v.Name, c.Index+"-v") {
-					if err := b.deleteIndex(ctx, v.Name); err != nil {
-						t.Errorf("clean up %s: %v", v.Name, err)
-					}
-				}
 			}
 		})
 		return b
