@@ -404,9 +404,8 @@ func (e *Engine) createIndex(name string, body []byte) (int, any, error) {
 	if ix.settings == nil {
 		ix.settings = obj{}
 	}
-	analyzers := obj{}
 	if a, ok := ix.settings["analysis"].(map[string]any); ok {
-		analyzers, _ = a["analyzer"].(map[string]any)
+		analyzers, _ := a["analyzer"].(map[string]any)
 		filters, _ := a["filter"].(map[string]any)
 		for aname, def := range analyzers {
 			d := def.(map[string]any)
