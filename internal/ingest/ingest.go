@@ -116,7 +116,8 @@ type Index struct {
 
 var _ Service = (*Index)(nil)
 
-// New imports into and rebuilds s.
+// New imports into and rebuilds s, which is open already: of opts only
+// Log applies. Open and OpenCluster open the Stores of tracuu's engines.
 func New(s Store, opts Options) *Index {
 	return &Index{store: s, log: logger(opts.Log)}
 }
