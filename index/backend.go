@@ -40,6 +40,28 @@ type Backend interface {
 	Close() error
 }
 
+// Health is the state of an engine that runs apart from tracuu (a
+// cluster), as readiness checks and metrics report it: what Stats cannot
+// say, since an embedded index is there whenever the process is.
+type Health struct {
+	Engine string `json:"engine"` // the engine and its version: "opensearch 2.19.0"
+	Index  string `json:"index"`  // what answers: the index behind the alias
+	// Status is the engine's own word: green (all copies allocated),
+	// yellow (some replicas not) or red (some primary shard not: searches
+	// miss articles).
+	Status string `json:"status"`
+}
+
+// Degraded reports whether searches miss articles (the engine said red).
+func (h Health) Degraded() bool { return h.Status == "red" }
+
+// HealthChecker is implemented by backends whose engine runs apart from
+// tracuu; the server's readiness check and metrics ask it when the backend
+// has it, and Stats alone otherwise.
+type HealthChecker interface {
+	CheckHealth(ctx context.Context) (Health, error)
+}
+
 // Facet fields a request may ask for.
 const (
 	FieldSite    = "site"

@@ -15,6 +15,7 @@ import (
 func runConcordance(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("concordance", stderr)
 	dir := indexFlag(fl)
+	bf := addBackendFlags(fl, false)
 	width := fl.Int("width", search.DefaultWidth, "`N` words of context on each side")
 	limit := fl.Int("limit", 200, "`N` lines at most")
 	sortBy := fl.String("sort", "", "`ORDER`: newest (default), oldest or relevance")
@@ -45,7 +46,11 @@ func runConcordance(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	svc, done, err := openService(*dir)
+	be, err := bf.resolve(*dir)
+	if err != nil {
+		return err
+	}
+	svc, done, err := openService(ctx, be)
 	if err != nil {
 		return err
 	}

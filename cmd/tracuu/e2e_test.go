@@ -69,8 +69,14 @@ func loadExpected(t *testing.T) []expectedPage {
 // tracuu runs the binary and returns stdout, stderr and the exit code.
 func tracuu(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	return tracuuEnv(t, nil, args...)
+}
+
+// tracuuEnv is tracuu with variables added to the environment.
+func tracuuEnv(t *testing.T, env []string, args ...string) (string, string, int) {
+	t.Helper()
 	cmd := exec.Command(binPath, args...)
-	cmd.Env = append(os.Environ(), "TRACUU_INDEX=") // flags only
+	cmd.Env = append(append(os.Environ(), "TRACUU_INDEX="), env...) // flags only, and env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -109,8 +115,16 @@ func importSample(t *testing.T, dir string) importSummary {
 // serve starts `tracuu serve` on a free loopback port and returns its base URL.
 func serve(t *testing.T, dir string) string {
 	t.Helper()
+	return serveWith(t, nil, "--index", dir)
+}
+
+// serveWith starts `tracuu serve` with args, and env added to the
+// environment, on a free loopback port and returns its base URL.
+func serveWith(t *testing.T, env []string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, binPath, "serve", "--index", dir, "--addr", "127.0.0.1:0")
+	cmd := exec.CommandContext(ctx, binPath, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()

@@ -20,9 +20,55 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  tracuu %-8s %s\n           %s\n", c.name, synopsis(c.name), c.help)
 	}
 	fmt.Fprintln(w, "  tracuu --version")
+	clusterUsage(w)
 	fmt.Fprintln(w, "\n`tracuu COMMAND --help` describes each flag.")
 	fmt.Fprintln(w, "\nenvironment: TRACUU_INDEX (default ./data/index), TRACUU_ADDR (default :8080), TRACUU_CORS_ORIGINS,")
-	fmt.Fprintln(w, "             TRACUU_ADMIN_TOKEN (admin API off when unset), TRACUU_IMPORT_ROOTS")
+	fmt.Fprintln(w, "             TRACUU_ADMIN_TOKEN (admin API off when unset), TRACUU_IMPORT_ROOTS,")
+	fmt.Fprintln(w, "             TRACUU_BACKEND (bleve, the default, or opensearch), TRACUU_OPENSEARCH_* (docs/opensearch.md)")
+}
+
+// clusterUsage lists the flags the synopses name [--opensearch-*], from
+// the FlagSets of a reader (search) and a writer (import), so that the
+// list cannot drift from them either.
+func clusterUsage(w io.Writer) {
+	reader := flagsOf("search")
+	var all, writers []string
+	flagsOf("import").VisitAll(func(f *flag.Flag) {
+		if !strings.HasPrefix(f.Name, clusterFlagPrefix) {
+			return
+		}
+		s := "--" + f.Name
+		if arg, _ := flag.UnquoteUsage(f); arg != "" {
+			s += " " + strings.ToUpper(arg)
+		}
+		if reader.Lookup(f.Name) == nil {
+			writers = append(writers, s)
+		} else {
+			all = append(all, s)
+		}
+	})
+	fmt.Fprintf(w, "\n[--%s*] are the flags of --backend opensearch (docs/opensearch.md):\n", clusterFlagPrefix)
+	// Wrapped between flags, never between a flag and its argument.
+	var words []string
+	for _, f := range all {
+		words = append(words, f+",")
+	}
+	words = append(words, strings.Fields("and for import, serve and reindex")...)
+	for i, f := range writers {
+		if i < len(writers)-1 {
+			f += ","
+		}
+		words = append(words, f)
+	}
+	line := " "
+	for _, word := range words {
+		if len(line)+1+len(word) > 100 {
+			fmt.Fprintln(w, line)
+			line = " "
+		}
+		line += " " + word
+	}
+	fmt.Fprintln(w, line)
 }
 
 // newFlags makes a flag set that reports errors instead of exiting.
@@ -55,7 +101,17 @@ var described func(*flag.FlagSet)
 func synopsis(name string) string {
 	var parts []string
 	if fs := flagsOf(name); fs != nil {
+		grouped := false
 		fs.VisitAll(func(f *flag.Flag) {
+			// The cluster's flags are many and apply to one backend: the
+			// synopsis names them as a group, --help lists each.
+			if strings.HasPrefix(f.Name, clusterFlagPrefix) {
+				if !grouped {
+					parts = append(parts, "[--"+clusterFlagPrefix+"*]")
+					grouped = true
+				}
+				return
+			}
 			arg, _ := flag.UnquoteUsage(f)
 			if arg == "" {
 				parts = append(parts, "[--"+f.Name+"]")

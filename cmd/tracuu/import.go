@@ -17,17 +17,22 @@ import (
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("import", stderr)
 	dir := indexFlag(fl)
+	bf := addBackendFlags(fl, true)
 	workers := fl.Int("workers", 0, "`N` extract workers (default: number of CPUs)")
 	asJSON := fl.Bool("json", false, "print the summary as JSON")
 	batch := fl.Int("batch", 0, "`N` articles per index write (default 2000)")
 	force := fl.Bool("force", false, "re-extract and rewrite pages even when unchanged since the last import")
-	reportPath := fl.String("report", "", "write skipped and failed pages as JSONL to `FILE` (default: DIR/last-import-report.jsonl)")
+	reportPath := fl.String("report", "", "write skipped and failed pages as JSONL to `FILE` (default: last-import-report.jsonl in DIR, or in the --opensearch-state-dir)")
 	srcs, err := parse(fl, args)
 	if err != nil {
 		return err
 	}
 	if len(srcs) == 0 {
 		return usageError{"no SOURCE given"}
+	}
+	be, err := bf.resolve(*dir)
+	if err != nil {
+		return err
 	}
 	for _, s := range srcs {
 		if _, err := os.Stat(s); err != nil {
@@ -38,12 +43,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	x, err := openIngest(*dir, ingest.Options{Log: log}, stderr)
+	x, err := openIngest(ctx, be, writeMode{}, ingest.Options{Log: log}, stderr)
 	if err != nil {
 		return err
 	}
 	defer x.Close()
-	opts := ingest.ImportOptions{Workers: *workers, BatchSize: *batch, Report: *reportPath, Force: *force, Log: log}
+	// An import on its own runs in the engine's import mode where it has
+	// one (a cluster: refresh off, one refresh at the end).
+	opts := ingest.ImportOptions{Workers: *workers, BatchSize: *batch, Report: *reportPath, Force: *force, Log: log, Bulk: true}
 	// A bar on a terminal; otherwise a plain line every few seconds, so a
 	// long import in a log or a CI job is not silent.
 	bar := newProgress("import", "pages", -1, stderr, !*asJSON && isTerminal(stderr))
@@ -87,17 +94,4 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("interrupted; the batches written so far are kept, run the same import again to finish")
 	}
 	return runErr
-}
-
-// openIngest opens the index at dir for writing and says which versions a
-// crash had left unfinished (a rebuild killed midway) and were removed.
-func openIngest(dir string, opts ingest.Options, stderr io.Writer) (*ingest.Index, error) {
-	x, err := ingest.Open(dir, opts)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range x.Removed {
-		fmt.Fprintf(stderr, "tracuu: removed the unfinished index version %s\n", p)
-	}
-	return x, nil
 }

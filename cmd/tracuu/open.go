@@ -11,29 +11,32 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tracuu/tracuu/index/bleve"
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/server"
 )
 
-// openForReading opens the index at dir read-only. When a running server
-// holds it, it returns the server's base URL instead; when something else
-// does (an import), the error says to wait or stop it.
-func openForReading(ctx context.Context, dir string) (*bleve.Bleve, string, error) {
-	b, err := bleve.Open(dir, bleve.Options{ReadOnly: true})
+// openForReading opens the index chosen read-only. When a running server
+// holds a Bleve index directory, it returns the server's base URL
+// instead; when something else does (an import), the error says to wait
+// or stop it. A cluster is opened directly, whoever else uses it.
+func openForReading(ctx context.Context, be backend) (index.Backend, string, error) {
+	b, err := openReadOnly(ctx, be)
 	if err == nil {
 		return b, "", nil
 	}
-	if base := runningServer(ctx, dir); base != "" {
-		return nil, base, nil
+	if be.cluster == nil {
+		if base := runningServer(ctx, be.dir); base != "" {
+			return nil, base, nil
+		}
 	}
 	return nil, "", err
 }
 
-// openService opens the index at dir read-only for the research commands
+// openService opens the index chosen read-only for the research commands
 // and returns the search service over it and the function that closes it.
-func openService(dir string) (*search.Service, func(), error) {
-	b, err := bleve.Open(dir, bleve.Options{ReadOnly: true})
+func openService(ctx context.Context, be backend) (*search.Service, func(), error) {
+	b, err := openReadOnly(ctx, be)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -13,14 +13,19 @@ import (
 func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("reindex", stderr)
 	dir := indexFlag(fl)
+	bf := addBackendFlags(fl, true)
 	asJSON := fl.Bool("json", false, "print the result as JSON")
 	if rest, err := parse(fl, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
 	}
+	be, err := bf.resolve(*dir)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	x, err := openIngest(*dir, ingest.Options{AnySchema: true, Log: log}, stderr)
+	x, err := openIngest(ctx, be, writeMode{anySchema: true, noCreate: true}, ingest.Options{Log: log}, stderr)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("search", stderr)
 	dir := indexFlag(fl)
+	bf := addBackendFlags(fl, false)
 	asJSON := fl.Bool("json", false, "print the API's JSON answer")
 	size := fl.Int("size", search.DefaultSize, "`N` results to show (1–100)")
 	page := fl.Int("page", 1, "page `N` of the results")
@@ -34,7 +35,11 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	b, base, err := openForReading(ctx, *dir)
+	be, err := bf.resolve(*dir)
+	if err != nil {
+		return err
+	}
+	b, base, err := openForReading(ctx, be)
 	if err != nil {
 		return err
 	}

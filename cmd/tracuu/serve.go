@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tracuu/tracuu/index/opensearch"
 	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/server"
@@ -21,20 +23,26 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("serve", stderr)
 	dir := indexFlag(fl)
+	bf := addBackendFlags(fl, true)
 	addr := fl.String("addr", envOr("TRACUU_ADDR", ":8080"), "listen `ADDRESS` ($TRACUU_ADDR)")
 	origins := fl.String("cors-origins", os.Getenv("TRACUU_CORS_ORIGINS"), "`LIST` of comma-separated origins allowed to call the public API; empty allows any ($TRACUU_CORS_ORIGINS)")
 	roots := fl.String("import-roots", os.Getenv("TRACUU_IMPORT_ROOTS"), "`LIST` of folders the admin API may import from, separated by "+string(filepath.ListSeparator)+" ($TRACUU_IMPORT_ROOTS)")
 	tokenFile := fl.String("admin-token-file", "", "read the admin token from `FILE` instead of $TRACUU_ADMIN_TOKEN")
-	create := fl.Bool("create", false, "create an empty index when --index names none (the admin API can then import into it)")
+	create := fl.Bool("create", false, "create an empty index when --index (or --opensearch-index) names none (the admin API can then import into it)")
 	rate := fl.Int("rate-limit", -1, "`N` public API requests per minute per client address; 0 = off (default: off on loopback, 1200 otherwise)")
 	if rest, err := parse(fl, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
 	}
+	be, err := bf.resolve(*dir)
+	if err != nil {
+		return err
+	}
 	// A mistyped --index would otherwise serve a new, empty index without
-	// a word: refuse unless an empty one is what was asked for.
-	if !*create && !hasIndex(*dir) {
+	// a word: refuse unless an empty one is what was asked for. (A
+	// cluster's index is checked when it is opened.)
+	if be.cluster == nil && !*create && !hasIndex(*dir) {
 		return fmt.Errorf("no index at %s: import into it first (tracuu import --index %s SOURCE...), check the path, or pass --create to serve a new empty index", *dir, *dir)
 	}
 	token := os.Getenv("TRACUU_ADMIN_TOKEN")
@@ -59,7 +67,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	x, err := openIngest(*dir, ingest.Options{Log: log}, stderr)
+	x, err := openIngest(ctx, be, writeMode{noCreate: !*create}, ingest.Options{Log: log}, stderr)
+	if errors.Is(err, opensearch.ErrNoIndex) {
+		err = fmt.Errorf("%w; check --opensearch-index, or pass --create to serve a new empty index", err)
+	}
 	if err != nil {
 		ln.Close()
 		return err
@@ -70,14 +81,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Admin: server.Admin{Token: token, Roots: filepath.SplitList(*roots), Ingest: x},
 	})
 	st, _ := x.Live().Stats(ctx)
-	fmt.Fprintf(stdout, "tracuu: serving %d articles from %s at %s\n", st.Articles, *dir, browseURL(ln.Addr()))
-	// search and stats cannot open an index the server holds: this file
-	// tells them where to ask instead.
-	addrFile := filepath.Join(*dir, serveAddrFile)
-	if err := os.WriteFile(addrFile, []byte(localURL(ln.Addr())+"\n"), 0o644); err != nil {
-		log.Warn("cannot note the server's address for search and stats", "err", err)
+	fmt.Fprintf(stdout, "tracuu: serving %d articles from %s at %s\n", st.Articles, be.where(), browseURL(ln.Addr()))
+	if be.cluster == nil {
+		// search and stats cannot open an index directory the server
+		// holds: this file tells them where to ask instead. (A cluster
+		// they reach themselves.)
+		addrFile := filepath.Join(*dir, serveAddrFile)
+		if err := os.WriteFile(addrFile, []byte(localURL(ln.Addr())+"\n"), 0o644); err != nil {
+			log.Warn("cannot note the server's address for search and stats", "err", err)
+		}
+		defer os.Remove(addrFile)
 	}
-	defer os.Remove(addrFile)
 	srv, done := server.Serve(ln, handler, server.DefaultLimits)
 	select {
 	case err := <-done:

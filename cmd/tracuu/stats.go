@@ -12,13 +12,18 @@ import (
 func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("stats", stderr)
 	dir := indexFlag(fl)
+	bf := addBackendFlags(fl, false)
 	asJSON := fl.Bool("json", false, "print JSON")
 	if rest, err := parse(fl, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError{"unexpected argument " + rest[0]}
 	}
-	b, base, err := openForReading(ctx, *dir)
+	be, err := bf.resolve(*dir)
+	if err != nil {
+		return err
+	}
+	b, base, err := openForReading(ctx, be)
 	if err != nil {
 		return err
 	}

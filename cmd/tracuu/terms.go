@@ -15,6 +15,7 @@ import (
 func runTerms(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("terms", stderr)
 	dir := indexFlag(fl)
+	bf := addBackendFlags(fl, false)
 	sample := fl.Int("sample", search.DefaultTermSample, "`N` matches read, the best placed first")
 	size := fl.Int("size", search.DefaultTermSize, "`N` terms to show")
 	asJSON := fl.Bool("json", false, "print the API's JSON answer")
@@ -29,7 +30,11 @@ func runTerms(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	svc, done, err := openService(*dir)
+	be, err := bf.resolve(*dir)
+	if err != nil {
+		return err
+	}
+	svc, done, err := openService(ctx, be)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 func runTrends(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlags("trends", stderr)
 	dir := indexFlag(fl)
+	bf := addBackendFlags(fl, false)
 	interval := fl.String("interval", "", "`INTERVAL`: year, month, week or day (default: from the span of the matches)")
 	asJSON := fl.Bool("json", false, "print the API's JSON answer")
 	asCSV := fl.Bool("csv", false, "print CSV: period, start, end, articles, then count and per 10,000 of each query")
@@ -35,7 +36,11 @@ func runTrends(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	svc, done, err := openService(*dir)
+	be, err := bf.resolve(*dir)
+	if err != nil {
+		return err
+	}
+	svc, done, err := openService(ctx, be)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -27,6 +28,10 @@ import (
 	"github.com/tracuu/tracuu/internal/indexdoc"
 )
 
+// ErrNoIndex is Open's error when cfg.ReadOnly and the alias names no
+// index.
+var ErrNoIndex = errors.New("no index there")
+
 // Backend is an index in an OpenSearch or Elasticsearch cluster. It is
 // safe for concurrent use.
 type Backend struct {
@@ -41,7 +46,10 @@ type Backend struct {
 	target    string     // the index behind alias when last looked up
 }
 
-var _ index.Backend = (*Backend)(nil)
+var (
+	_ index.Backend       = (*Backend)(nil)
+	_ index.HealthChecker = (*Backend)(nil)
+)
 
 // Open connects to the cluster of cfg, checks what it runs, and opens the
 // index behind cfg.Index: an index of another schema is refused (unless
@@ -67,7 +75,7 @@ func Open(ctx context.Context, cfg Config) (*Backend, error) {
 	}
 	if len(targets) == 0 {
 		if cfg.ReadOnly {
-			return nil, fmt.Errorf("open index %s at %s: no index there (run `tracuu import` first)", cfg.Index, redactURL(cfg.URL))
+			return nil, fmt.Errorf("open index %s at %s: %w (run `tracuu import` first)", cfg.Index, redactURL(cfg.URL), ErrNoIndex)
 		}
 		if targets, err = b.create(ctx); err != nil {
 			return nil, err
@@ -469,6 +477,12 @@ func (b *Backend) Health(ctx context.Context) (Health, error) {
 	}
 	h.Status = doc.Status
 	return h, nil
+}
+
+// CheckHealth implements index.HealthChecker.
+func (b *Backend) CheckHealth(ctx context.Context) (index.Health, error) {
+	h, err := b.Health(ctx)
+	return index.Health{Engine: h.Engine + " " + h.Version, Index: h.Index, Status: h.Status}, err
 }
 
 // BeginImport turns the index's periodic refresh off and lets writes skip

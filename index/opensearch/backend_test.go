@@ -11,6 +11,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/backendtest"
+	"github.com/tracuu/tracuu/index/opensearch/opensearchtest"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/terms"
@@ -61,7 +62,7 @@ func TestChunkedWrites(t *testing.T) {
 		{Config{BulkDocs: 5}, 3},
 		{Config{BulkBytes: 1}, len(arts)}, // one article per request, however large
 	} {
-		e := newToyEngine(t)
+		e := opensearchtest.New(t)
 		tc.cfg.URL = e.URL()
 		b, err := Open(context.Background(), tc.cfg)
 		if err != nil {
@@ -70,7 +71,7 @@ func TestChunkedWrites(t *testing.T) {
 		if err := b.Upsert(context.Background(), arts...); err != nil {
 			t.Fatal(err)
 		}
-		if n := e.count(http.MethodPost, "/tracuu/_bulk"); n != tc.want {
+		if n := e.Count(http.MethodPost, "/tracuu/_bulk"); n != tc.want {
 			t.Errorf("%+v: %d bulk requests, want %d", tc.cfg, n, tc.want)
 		}
 		if st, err := b.Stats(context.Background()); err != nil || st.Articles != uint64(len(arts)) {
@@ -80,13 +81,13 @@ func TestChunkedWrites(t *testing.T) {
 }
 
 func TestImportMode(t *testing.T) {
-	e := newToyEngine(t)
+	e := opensearchtest.New(t)
 	b, err := Open(context.Background(), Config{URL: e.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	e.requests()
+	e.Requests()
 	if err := b.BeginImport(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func TestImportMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, r := range e.requests() {
+	for _, r := range e.Requests() {
 		first, _, _ := strings.Cut(string(r.Body), "\n")
 		got = append(got, r.Method+" "+stable(r.Path)+"?"+r.Query+" "+first)
 	}
@@ -148,11 +149,11 @@ func TestCompletions(t *testing.T) {
 		t.Errorf("with MaxDocs 1: %v", one)
 	}
 	// A minute's answers are kept: no new requests.
-	e.requests()
+	e.Requests()
 	if _, err := b.topWords(ctx, fTitleFolded, "th", 2, 0); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(e.requests()); n != 0 {
+	if n := len(e.Requests()); n != 0 {
 		t.Errorf("a cached prefix made %d requests", n)
 	}
 	// Through the search service's suggestion query: a prefix with Top.
@@ -163,7 +164,7 @@ func TestCompletions(t *testing.T) {
 }
 
 func TestRebuild(t *testing.T) {
-	e := newToyEngine(t)
+	e := opensearchtest.New(t)
 	ctx := context.Background()
 	b, err := Open(ctx, Config{URL: e.URL()})
 	if err != nil {
@@ -188,13 +189,13 @@ func TestRebuild(t *testing.T) {
 	}
 	// The swap is one _aliases request; the point in time is closed.
 	var swaps int
-	for _, r := range e.log {
+	for _, r := range e.Log() {
 		if r.Path == "/_aliases" {
 			swaps++
 		}
 	}
-	if swaps != 1 || len(e.pits) != 0 {
-		t.Errorf("%d alias requests, %d points in time left open", swaps, len(e.pits))
+	if swaps != 1 || e.OpenPITs() != 0 {
+		t.Errorf("%d alias requests, %d points in time left open", swaps, e.OpenPITs())
 	}
 	vs, err := b.Versions(ctx)
 	if err != nil || len(vs) != 2 || vs[0].Name != old || vs[0].Live || !vs[1].Live {
@@ -211,23 +212,31 @@ func TestRebuild(t *testing.T) {
 	}
 
 	// A rebuild that fails midway removes its index and leaves the alias.
-	e.before = func(r *http.Request, body []byte) (int, string, bool) {
+	e.SetBefore(func(r *http.Request, body []byte) (int, string, bool) {
 		if strings.HasSuffix(r.URL.Path, "/_bulk") && strings.HasPrefix(r.URL.Path, "/tracuu-v4-") && !strings.Contains(r.URL.Path, st.To) {
 			return 400, `{"error":{"type":"illegal_argument_exception","reason":"planted"},"status":400}`, true
 		}
 		return 0, "", false
-	}
+	})
 	if _, err := b.Rebuild(ctx, nil); err == nil || !strings.Contains(err.Error(), "planted") {
 		t.Errorf("failed rebuild: %v", err)
 	}
-	e.before = nil
+	e.SetBefore(nil)
 	if vs, _ := b.Versions(ctx); len(vs) != 1 || vs[0].Name != st.To || b.Target() != st.To {
 		t.Errorf("after a failed rebuild: versions %+v, target %s", vs, b.Target())
+	}
+
+	// Drop deletes the live index too, and the alias with it.
+	if err := b.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if vs, _ := b.Versions(ctx); len(vs) != 0 || e.Docs("tracuu") != -1 {
+		t.Errorf("after Drop: versions %+v, %d documents behind the alias", vs, e.Docs("tracuu"))
 	}
 }
 
 func TestOldSchemaRebuilt(t *testing.T) {
-	e := newToyEngine(t)
+	e := opensearchtest.New(t)
 	ctx := context.Background()
 	// An index of schema 3 behind the alias, as an older tracuu left it.
 	old := indexBody(Config{}, nil)

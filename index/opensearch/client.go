@@ -101,15 +101,6 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &e) && e.Status == http.StatusNotFound
 }
 
-// errorType is the engine's error type of err, "" when err is no API error.
-func errorType(err error) string {
-	var e *APIError
-	if errors.As(err, &e) {
-		return e.Type
-	}
-	return ""
-}
-
 // retryable reports whether an answer may succeed when asked again: the
 // engine was busy (429) or a node or proxy failed (5xx). 501 and 505 say
 // the request will never work.

@@ -3,20 +3,20 @@ package opensearch
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/backendtest"
+	"github.com/tracuu/tracuu/index/opensearch/opensearchtest"
 )
 
 // TestConformanceToy runs the suite every backend passes against the toy
 // engine: it checks the plan, filters, facets, cursors and collapse of
-// this backend end to end, on our reading of the API (see toyEngine).
+// this backend end to end, on our reading of the API (see opensearchtest.Engine).
 func TestConformanceToy(t *testing.T) {
-	e := newToyEngine(t)
+	e := opensearchtest.New(t)
 	n := 0
 	backendtest.Run(t, func(t *testing.T) index.Backend {
 		n++
@@ -53,16 +53,8 @@ func TestConformanceLive(t *testing.T) {
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			vs, err := b.Versions(ctx)
-			if err != nil {
+			if err := b.Drop(ctx); err != nil {
 				t.Errorf("clean up %s: %v", c.Index, err)
-			}
-			for _, v := range vs {
-				if strings.HasPrefix(v.Name, c.Index+"-v") {
-					if err := b.deleteIndex(ctx, v.Name); err != nil {
-						t.Errorf("clean up %s: %v", v.Name, err)
-					}
-				}
 			}
 		})
 		return b

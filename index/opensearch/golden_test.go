@@ -16,6 +16,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/backendtest"
+	"github.com/tracuu/tracuu/index/opensearch/opensearchtest"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/search"
 )
@@ -75,9 +76,9 @@ var versionStamp = regexp.MustCompile(`-v(\d+)-\d{8}t[0-9.]+`)
 func stable(s string) string { return versionStamp.ReplaceAllString(s, "-v$1-TIME") }
 
 // openToy opens a backend on a toy engine with the fixtures indexed.
-func openToy(t *testing.T, cfg Config) (*Backend, *toyEngine) {
+func openToy(t *testing.T, cfg Config) (*Backend, *opensearchtest.Engine) {
 	t.Helper()
-	e := newToyEngine(t)
+	e := opensearchtest.New(t)
 	cfg.URL = e.URL()
 	b, err := Open(context.Background(), cfg)
 	if err != nil {
@@ -86,7 +87,7 @@ func openToy(t *testing.T, cfg Config) (*Backend, *toyEngine) {
 	if err := b.Upsert(context.Background(), backendtest.Articles(t)...); err != nil {
 		t.Fatal(err)
 	}
-	e.requests()
+	e.Requests()
 	return b, e
 }
 
@@ -104,18 +105,18 @@ func TestGoldenCreateIndex(t *testing.T) {
 }
 
 func TestGoldenBulk(t *testing.T) {
-	e := newToyEngine(t)
+	e := opensearchtest.New(t)
 	b, err := Open(context.Background(), Config{URL: e.URL(), Index: "tracuu"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.requests()
+	e.Requests()
 	arts := backendtest.Articles(t)
 	if err := b.Upsert(context.Background(), arts...); err != nil {
 		t.Fatal(err)
 	}
-	var bulk []toyRequest
-	for _, r := range e.requests() {
+	var bulk []opensearchtest.Request
+	for _, r := range e.Requests() {
 		if strings.HasSuffix(r.Path, "/_bulk") {
 			bulk = append(bulk, r)
 		}
@@ -187,18 +188,18 @@ func TestGoldenSearches(t *testing.T) {
 		if _, err := b.Search(ctx, req); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		out[tc.name] = logged(t, e.requests())
+		out[tc.name] = logged(t, e.Requests())
 	}
 	if _, err := b.Frequencies(ctx, []string{"bán", "ban", "bàn ghế", "ban ghe", "a b c"}); err != nil {
 		t.Fatal(err)
 	}
-	out["frequencies"] = logged(t, e.requests())
+	out["frequencies"] = logged(t, e.Requests())
 	golden(t, "searches.json", indent(t, out))
 }
 
 // logged turns logged requests into what the golden file shows, checking
 // each body against the API specification's keys on the way.
-func logged(t *testing.T, rs []toyRequest) []any {
+func logged(t *testing.T, rs []opensearchtest.Request) []any {
 	t.Helper()
 	var out []any
 	for _, r := range rs {
@@ -225,7 +226,7 @@ func logged(t *testing.T, rs []toyRequest) []any {
 // The bulk sources are left out (bulk.ndjson shows them); the requests are
 // sorted, since some subtests range over maps.
 func TestGoldenConformance(t *testing.T) {
-	e := newToyEngine(t)
+	e := opensearchtest.New(t)
 	n := 0
 	backendtest.Run(t, func(t *testing.T) index.Backend {
 		n++
@@ -236,7 +237,7 @@ func TestGoldenConformance(t *testing.T) {
 		return b
 	})
 	var lines []string
-	for _, r := range e.requests() {
+	for _, r := range e.Requests() {
 		line := r.Method + " " + stable(r.Path)
 		if r.Query != "" {
 			line += "?" + r.Query

@@ -244,3 +244,19 @@ func (b *Backend) RemoveIndex(ctx context.Context, name string) error {
 	}
 	return fmt.Errorf("remove index %s: not an index of %s", name, b.alias)
 }
+
+// Drop deletes every index of this alias's family, the one it names
+// included, and with it the alias: for throwaway indexes (tests, the
+// eval). The Backend is unusable afterwards.
+func (b *Backend) Drop(ctx context.Context) error {
+	vs, err := b.Versions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if err := b.deleteIndex(ctx, v.Name); err != nil {
+			return fmt.Errorf("drop %s: %w", v.Name, err)
+		}
+	}
+	return nil
+}

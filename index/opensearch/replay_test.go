@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/index/opensearch/opensearchtest"
 	"github.com/tracuu/tracuu/internal/article"
 )
 
@@ -27,7 +28,7 @@ type replay struct {
 	t     *testing.T
 	mu    sync.Mutex
 	rules []*rule
-	got   []toyRequest
+	got   []opensearchtest.Request
 	srv   *httptest.Server
 }
 
@@ -68,7 +69,7 @@ func opened() []*rule {
 func (r *replay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
 	r.mu.Lock()
-	r.got = append(r.got, toyRequest{req.Method, req.URL.Path, req.URL.RawQuery, body})
+	r.got = append(r.got, opensearchtest.Request{Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Body: body})
 	var match *rule
 	for _, ru := range r.rules {
 		if ru.method != req.Method || (ru.times > 0 && ru.used >= ru.times) {
@@ -98,7 +99,7 @@ func (r *replay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.Write(data)
 }
 
-func (r *replay) requests() []toyRequest {
+func (r *replay) requests() []opensearchtest.Request {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.got)
@@ -264,7 +265,7 @@ func TestReplayBulk(t *testing.T) {
 	if err := r.open(t, Config{}).Upsert(ctx, arts...); err != nil {
 		t.Errorf("item 429 then ok: %v", err)
 	}
-	var bulks []toyRequest
+	var bulks []opensearchtest.Request
 	for _, q := range r.requests() {
 		if q.Path == "/tracuu/_bulk" {
 			bulks = append(bulks, q)
@@ -293,7 +294,7 @@ func TestReplayBulk(t *testing.T) {
 	}
 }
 
-func countPath(rs []toyRequest, path string) int {
+func countPath(rs []opensearchtest.Request, path string) int {
 	n := 0
 	for _, r := range rs {
 		if r.Path == path {

@@ -260,3 +260,8 @@ func asMap(v any) map[string]any {
 	m, _ := v.(map[string]any)
 	return m
 }
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/index/bleve"
+	"github.com/tracuu/tracuu/index/opensearch"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/search"
 	"github.com/tracuu/tracuu/internal/yardstick"
@@ -29,6 +30,12 @@ type Config struct {
 	Variants bool           // also build the schema variants (size, rate, TF-IDF ranking)
 	Tunings  []bleve.Tuning // extra boosts to score the product index with (each opened with them)
 	Log      io.Writer      // progress, may be nil
+	// Cluster, when set, also builds the product index in that OpenSearch
+	// or Elasticsearch cluster and ranks it beside Bleve's. It is built
+	// behind a throwaway alias, Cluster.Index (default tracuu) followed by
+	// -eval-<time>, with one shard unless Cluster.Shards says otherwise,
+	// and deleted afterwards.
+	Cluster *opensearch.Config
 }
 
 // Report is everything measured in one run.
@@ -155,6 +162,22 @@ func Run(ctx context.Context, arts []article.Article, cfg Config) (*Report, erro
 	if base != nil {
 		systems = append(systems, baseSystem(base))
 	}
+	if cfg.Cluster != nil {
+		cb, fig, err := buildCluster(ctx, cfg, arts)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			if err := cb.Drop(dctx); err != nil {
+				cfg.logf("could not delete the eval's index in the cluster: %v", err)
+			}
+			cb.Close()
+		}()
+		rep.Indexes = append(rep.Indexes, fig)
+		systems = append(systems, ourSystem(fig.Name, cb))
+	}
 	if cfg.Variants {
 		for _, v := range []struct {
 			name string
@@ -272,6 +295,60 @@ func build(ctx context.Context, cfg Config, name string, arts []article.Article,
 	if err != nil {
 		b.Close()
 		return nil, IndexFigures{}, err
+	}
+	var raw int64
+	for _, a := range arts {
+		raw += int64(len(a.Title) + len(a.Body))
+	}
+	return b, figures(name, len(arts), took, size, raw), nil
+}
+
+// buildCluster indexes arts into a throwaway alias of cfg.Cluster, in the
+// backend's import mode (refresh off, one refresh at the end), as tracuu
+// import would.
+func buildCluster(ctx context.Context, cfg Config, arts []article.Article) (*opensearch.Backend, IndexFigures, error) {
+	cc := *cfg.Cluster
+	if cc.Index == "" {
+		cc.Index = opensearch.DefaultIndex
+	}
+	cc.Index = fmt.Sprintf("%s-eval-%d", cc.Index, time.Now().UnixNano())
+	if cc.Shards == 0 {
+		// One shard's BM25 statistics: rankings comparable with Bleve's on
+		// a corpus too small to spread.
+		cc.Shards = 1
+	}
+	cc.ReadOnly, cc.AnySchema = false, false
+	b, err := opensearch.Open(ctx, cc)
+	if err != nil {
+		return nil, IndexFigures{}, fmt.Errorf("eval on the cluster: %w", err)
+	}
+	in := b.Info()
+	name := "tracuu on " + in.Engine + " " + in.Version
+	cfg.logf("indexing %d articles into %s (%s)", len(arts), name, cc.Index)
+	fail := func(err error) (*opensearch.Backend, IndexFigures, error) {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		_ = b.Drop(dctx) // the error to report is err
+		b.Close()
+		return nil, IndexFigures{}, fmt.Errorf("eval on the cluster: %w", err)
+	}
+	t0 := time.Now()
+	if err := b.BeginImport(ctx); err != nil {
+		return fail(err)
+	}
+	if err := b.Upsert(ctx, arts...); err != nil {
+		return fail(err)
+	}
+	if err := b.EndImport(ctx); err != nil {
+		return fail(err)
+	}
+	took := time.Since(t0)
+	size, err := settled(ctx, func() (int64, error) {
+		st, err := b.Stats(ctx)
+		return st.SizeBytes, err
+	})
+	if err != nil {
+		return fail(err)
 	}
 	var raw int64
 	for _, a := range arts {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/tracuu/tracuu/index/opensearch"
+	"github.com/tracuu/tracuu/index/opensearch/opensearchtest"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/vi"
 )
@@ -139,5 +142,47 @@ func TestTitleHolds(t *testing.T) {
 		if got := titleHolds(titles[tc.id], tc.q); got != tc.want {
 			t.Errorf("titleHolds(%s, %q) = %v, want %v", tc.id, tc.q, got, tc.want)
 		}
+	}
+}
+
+// TestSmokeCluster runs the evaluation with the product index built in a
+// cluster too (the stand-in engine, not OpenSearch): the cluster's system
+// is ranked beside Bleve's, and its throwaway index is deleted after.
+func TestSmokeCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes twice")
+	}
+	e := opensearchtest.New(t)
+	// Fewer of everything than TestSmoke: the stand-in engine scans every
+	// article for every query.
+	arts := syntheticArticles(150)
+	rep, err := Run(context.Background(), arts, Config{Dir: t.TempDir(), Queries: 5, Phrases: 2, Seed: 1,
+		Cluster: &opensearch.Config{URL: e.URL()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const system = "tracuu on opensearch 2.19.0"
+	got := map[string]ClassFigures{}
+	for _, f := range rep.Ranking {
+		got[f.System+"/"+f.Class] = f
+	}
+	for _, g := range []string{GroupAccented, GroupAccentless} {
+		b, c := got["tracuu/"+g], got[system+"/"+g]
+		if c.N == 0 || c.N != b.N {
+			t.Errorf("%s: %d queries on the cluster, %d on Bleve", g, c.N, b.N)
+		}
+		// The engines score differently; the known item is still found.
+		if c.MRR10 < 0.5 {
+			t.Errorf("%s: MRR@10 on the cluster %.3f (Bleve %.3f)", g, c.MRR10, b.MRR10)
+		}
+	}
+	if len(rep.Indexes) != 2 || rep.Indexes[1].Name != system {
+		t.Errorf("indexes %+v, want Bleve's and the cluster's", rep.Indexes)
+	}
+	var sb strings.Builder
+	rep.Print(&sb)
+	t.Log("\n" + sb.String())
+	if e.Count(http.MethodDelete, "/tracuu-eval-") != 1 {
+		t.Error("the eval's index in the cluster was not deleted")
 	}
 }

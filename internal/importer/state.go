@@ -22,7 +22,9 @@ type State struct {
 }
 
 // StateFile is the name of the state file inside an index version
-// directory (bleve.Rebuild carries it over to the new version).
+// directory (bleve.Rebuild carries it over to the new version), or, for a
+// cluster, inside the local directory named after the index it describes
+// (internal/ingest carries it over on a rebuild).
 const StateFile = "import-state.bolt"
 
 var (

@@ -45,7 +45,6 @@ func TestSameAsEmbeddedEngine(t *testing.T) {
 		}
 		want[field][v] = true
 	}
-	var ids []string
 	for i := range arts {
 		d, err := indexdoc.New(&arts[i])
 		if err != nil {
@@ -73,7 +72,6 @@ func TestSameAsEmbeddedEngine(t *testing.T) {
 		}
 		add(index.FieldYear, d.Year())
 		add(index.FieldMonth, d.Month())
-		ids = append(ids, d.ID)
 	}
 	res, err := b.Search(ctx, index.Request{Query: index.MatchAll{}, Facets: index.FacetFields})
 	if err != nil {

@@ -1,9 +1,9 @@
-// Package ingest writes to an index directory: imports of sources and
-// rebuilds into a new version, with the import state and the per-page
-// report that live beside the index. The command line, the server's admin
-// API and the bench import and rebuild through it, so where the state and
-// the report are kept, and how a rebuilt version replaces the served one,
-// is decided in one place.
+// Package ingest writes to an index: imports of sources and rebuilds into
+// a new version, with the import state and the per-page report kept on
+// local disk. The command line, the server's admin API and the bench
+// import and rebuild through it, so where the state and the report are
+// kept, and how a rebuilt version replaces the served one, is decided in
+// one place for every engine: a Store says what differs between them.
 package ingest
 
 import (
@@ -13,8 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
-	"github.com/tracuu/tracuu/index/bleve"
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/source"
 )
@@ -27,19 +28,58 @@ type Service interface {
 	Import(ctx context.Context, srcs []string, opts ImportOptions) (importer.Summary, string, error)
 	// Reindex rebuilds the index from its stored articles into a new
 	// version and serves that from then on.
-	Reindex(ctx context.Context, progress func(done int)) (bleve.ReindexStats, error)
+	Reindex(ctx context.Context, progress func(done int)) (ReindexStats, error)
 }
 
-// ReportFile is the per-page report of the last import, in the index
-// directory.
+// Store is an index ingest imports into and rebuilds: the backend searches
+// read and imports write, and what differs between engines around them.
+type Store interface {
+	index.Backend
+	// StatePath is the local file of the import state of the version
+	// served now: the state describes that version's articles, so a
+	// version that replaces it (a new index) starts without one.
+	StatePath() string
+	// ReportDir is the local directory the per-page report of an import
+	// goes to unless ImportOptions.Report names a file.
+	ReportDir() string
+	// Rebuild writes every stored article into a new version with the
+	// current schema, carries the import state over to it, serves it, and
+	// then removes the previous version. The served index answers
+	// throughout.
+	Rebuild(ctx context.Context, progress func(done int)) (ReindexStats, error)
+}
+
+// Bulk is implemented by Stores with an import mode: between BeginImport
+// and EndImport, writes are durable but found only after EndImport, which
+// lets the engine write faster. EndImport is called even when the import
+// failed or was interrupted.
+type Bulk interface {
+	BeginImport(ctx context.Context) error
+	EndImport(ctx context.Context) error
+}
+
+// ReindexStats says what a rebuild did.
+type ReindexStats struct {
+	Articles int     `json:"articles"`
+	Seconds  float64 `json:"seconds"`
+	From     string  `json:"from"` // the version rebuilt
+	To       string  `json:"to"`   // the new live version
+	// CanonicalOnly is set when the rebuilt articles were stored before
+	// the index kept the published spelling; Note says what to do.
+	CanonicalOnly bool   `json:"canonical_spelling_only,omitempty"`
+	Note          string `json:"note,omitempty"`
+}
+
+// ReportFile is the per-page report of the last import, in the Store's
+// ReportDir.
 const ReportFile = "last-import-report.jsonl"
 
-// Options configure Open.
+// Options configure Open and OpenCluster.
 type Options struct {
 	// AnySchema opens an index written with an older schema, to rebuild it.
 	AnySchema bool
 	// Log receives what goes wrong without failing the call (a version
-	// directory that could not be removed); nil discards it.
+	// that could not be removed); nil discards it.
 	Log *slog.Logger
 }
 
@@ -53,63 +93,64 @@ type ImportOptions struct {
 	Progress  func(importer.Progress) // called after every batch; may be nil
 	Log       *slog.Logger            // may be nil
 	// Report is the file the per-page report is written to; empty means
-	// ReportFile in the index directory.
+	// ReportFile in the Store's ReportDir.
 	Report string
+	// Bulk runs the import in the Store's import mode when it has one
+	// (Bulk): faster, but what it writes is found only when it ends. For
+	// imports run on their own (tracuu import); a server's imports leave
+	// it off so that searches see articles as they land.
+	Bulk bool
 }
 
-// Index is an index directory open for writing, served through Live while
-// it is imported into and rebuilt. Imports and rebuilds run one at a time.
+// Index is an index open for writing, served through Live while it is
+// imported into and rebuilt. Imports and rebuilds run one at a time.
 type Index struct {
-	dir  string
-	live *bleve.Live
-	log  *slog.Logger
-	mu   sync.Mutex // one import or rebuild at a time
+	store Store
+	log   *slog.Logger
+	mu    sync.Mutex // one import or rebuild at a time
 
-	// Removed lists the version directories a crash left unfinished that
-	// Open deleted.
+	// Removed lists the versions a crash left unfinished that Open
+	// deleted.
 	Removed []string
 }
 
 var _ Service = (*Index)(nil)
 
-// Open opens the index in dir for writing, creating an empty one when dir
-// holds none, and deletes the version directories a crash left unfinished
-// (it holds the write lock, so no other process is writing them).
-func Open(dir string, opts Options) (*Index, error) {
-	if opts.Log == nil {
-		opts.Log = slog.New(slog.DiscardHandler)
+// New imports into and rebuilds s, which is open already: of opts only
+// Log applies. Open and OpenCluster open the Stores of tracuu's engines.
+func New(s Store, opts Options) *Index {
+	return &Index{store: s, log: logger(opts.Log)}
+}
+
+// logger is log, or one that discards when log is nil.
+func logger(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.New(slog.DiscardHandler)
 	}
-	b, err := bleve.Open(dir, bleve.Options{AnySchema: opts.AnySchema})
-	if err != nil {
-		return nil, err
-	}
-	x := &Index{dir: dir, live: bleve.NewLive(b), log: opts.Log}
-	x.Removed, err = bleve.RemoveUnfinished(dir)
-	if err != nil {
-		opts.Log.Warn("removing unfinished index versions", "dir", dir, "err", err)
-	}
-	return x, nil
+	return log
 }
 
 // Live is the index to search: it follows the rebuilds.
-func (x *Index) Live() *bleve.Live { return x.live }
-
-// Dir is the index directory.
-func (x *Index) Dir() string { return x.dir }
+func (x *Index) Live() index.Backend { return x.store }
 
 // Close closes the served version.
-func (x *Index) Close() error { return x.live.Close() }
+func (x *Index) Close() error { return x.store.Close() }
+
+// endTimeout bounds ending an import mode after the import, which runs
+// even when the import was interrupted.
+const endTimeout = 2 * time.Minute
 
 // Import imports srcs into the index, skipping what earlier imports saw
-// unchanged (the state kept in the current version's directory), and
-// writes the per-page report. It returns the summary, the report's path,
-// and an error only when the run as a whole failed.
-func (x *Index) Import(ctx context.Context, srcs []string, opts ImportOptions) (importer.Summary, string, error) {
+// unchanged (the state kept for the current version), and writes the
+// per-page report. It returns the summary, the report's path, and an
+// error only when the run as a whole failed.
+func (x *Index) Import(ctx context.Context, srcs []string, opts ImportOptions) (_ importer.Summary, _ string, err error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	// The state describes the articles of one version; a rebuild carries
-	// it over to the next.
-	statePath := filepath.Join(x.live.Current().Path(), importer.StateFile)
+	statePath := x.store.StatePath()
+	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
+		return importer.Summary{}, "", fmt.Errorf("import state: %w", err)
+	}
 	st, err := importer.OpenState(statePath)
 	if err != nil {
 		return importer.Summary{}, "", err
@@ -117,14 +158,31 @@ func (x *Index) Import(ctx context.Context, srcs []string, opts ImportOptions) (
 	defer st.Close()
 	reportPath := opts.Report
 	if reportPath == "" {
-		reportPath = filepath.Join(x.dir, ReportFile)
+		if err := os.MkdirAll(x.store.ReportDir(), 0o755); err != nil {
+			return importer.Summary{}, "", fmt.Errorf("import report: %w", err)
+		}
+		reportPath = filepath.Join(x.store.ReportDir(), ReportFile)
 	}
 	report, err := os.Create(reportPath)
 	if err != nil {
 		return importer.Summary{}, "", fmt.Errorf("import report: %w", err)
 	}
 	defer report.Close()
-	sum, err := importer.Run(ctx, x.live, srcs, importer.Options{
+	if b, ok := x.store.(Bulk); ok && opts.Bulk {
+		if err := b.BeginImport(ctx); err != nil {
+			return importer.Summary{}, "", err
+		}
+		defer func() {
+			// Even after an interrupt: the index must not stay in import
+			// mode, where nothing written is found.
+			ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), endTimeout)
+			defer cancel()
+			if eerr := b.EndImport(ectx); eerr != nil && err == nil {
+				err = eerr
+			}
+		}()
+	}
+	sum, err := importer.Run(ctx, x.store, srcs, importer.Options{
 		Workers: opts.Workers, BatchSize: opts.BatchSize, Force: opts.Force, Source: opts.Source,
 		Progress: opts.Progress, Log: opts.Log, State: st, Report: report,
 	})
@@ -135,22 +193,10 @@ func (x *Index) Import(ctx context.Context, srcs []string, opts ImportOptions) (
 }
 
 // Reindex rebuilds the index from its stored articles into a new version
-// with the current mapping, then serves it: searches running on the old
-// version finish first, and the old version is then removed. The served
-// index answers throughout.
-func (x *Index) Reindex(ctx context.Context, progress func(done int)) (bleve.ReindexStats, error) {
+// with the current schema, then serves it and removes the old version (see
+// Store.Rebuild). The served index answers throughout.
+func (x *Index) Reindex(ctx context.Context, progress func(done int)) (ReindexStats, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	next, st, err := bleve.Rebuild(ctx, x.live.Current(), progress)
-	if err != nil {
-		return st, err
-	}
-	prev, err := x.live.Swap(next)
-	if err != nil {
-		x.log.Warn("closing the previous index version", "path", prev, "err", err)
-	}
-	if err := bleve.RemoveVersion(x.dir, prev); err != nil {
-		x.log.Warn("the previous index version stays", "path", prev, "err", err)
-	}
-	return st, nil
+	return x.store.Rebuild(ctx, progress)
 }

@@ -20,7 +20,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/source"
@@ -68,17 +67,17 @@ const (
 
 // Job is an import or a rebuild run by the server.
 type Job struct {
-	ID       string              `json:"id"`
-	Kind     string              `json:"kind"` // "import" or "reindex"
-	Sources  []string            `json:"sources,omitempty"`
-	Status   string              `json:"status"` // running, done, failed, cancelled
-	Started  time.Time           `json:"started"`
-	Ended    *time.Time          `json:"ended,omitempty"`
-	Progress JobProgress         `json:"progress"`
-	Summary  *importer.Summary   `json:"summary,omitempty"`
-	Report   string              `json:"report,omitempty"` // the per-page report of an import
-	Reindex  *bleve.ReindexStats `json:"reindex,omitempty"`
-	Error    string              `json:"error,omitempty"`
+	ID       string               `json:"id"`
+	Kind     string               `json:"kind"` // "import" or "reindex"
+	Sources  []string             `json:"sources,omitempty"`
+	Status   string               `json:"status"` // running, done, failed, cancelled
+	Started  time.Time            `json:"started"`
+	Ended    *time.Time           `json:"ended,omitempty"`
+	Progress JobProgress          `json:"progress"`
+	Summary  *importer.Summary    `json:"summary,omitempty"`
+	Report   string               `json:"report,omitempty"` // the per-page report of an import
+	Reindex  *ingest.ReindexStats `json:"reindex,omitempty"`
+	Error    string               `json:"error,omitempty"`
 }
 
 // JobProgress is how far a job has come: pages read, articles written

@@ -13,12 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tracuu/tracuu/index/bleve"
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
-func newAdminServer(t *testing.T, token string, roots []string) (*httptest.Server, *bleve.Live) {
+func newAdminServer(t *testing.T, token string, roots []string) (*httptest.Server, index.Backend) {
 	t.Helper()
 	x, err := ingest.Open(filepath.Join(t.TempDir(), "ix"), ingest.Options{})
 	if err != nil {
@@ -129,13 +129,13 @@ func TestAdminImportAndReindexWhileSearching(t *testing.T) {
 		t.Errorf("search after admin import: total %d, want 2", res.Total)
 	}
 
-	old := live.Current().Path()
+	old := servedPath(t, live)
 	code, job, _ = adminDo(t, "POST", srv.URL+"/api/admin/reindex", "tok", "")
 	if code != http.StatusAccepted {
 		t.Fatalf("start reindex: %d %v", code, job)
 	}
 	job = waitJob(t, srv.URL, "tok", job["id"].(string))
-	if job["status"] != "done" || live.Current().Path() == old {
+	if job["status"] != "done" || servedPath(t, live) == old {
 		t.Fatalf("reindex job: %v", job)
 	}
 	if _, err := os.Stat(old); !os.IsNotExist(err) {
@@ -196,3 +196,13 @@ func TestRateLimitAndNoSecretsInLogs(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// servedPath is the directory of the version live serves.
+func servedPath(t *testing.T, live index.Backend) string {
+	t.Helper()
+	st, err := live.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Path
+}

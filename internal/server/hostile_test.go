@@ -320,7 +320,7 @@ func TestAdminImportReportAndRefusals(t *testing.T) {
 	if err != nil || strings.Count(string(b), "\n") != 2 || !strings.Contains(string(b), `"status":"skipped"`) {
 		t.Errorf("admin import report %q: %q %v (job %v)", report, b, err, job)
 	}
-	if filepath.Dir(report) != filepath.Dir(live.Current().Path()) {
+	if filepath.Dir(report) != filepath.Dir(servedPath(t, live)) {
 		t.Errorf("report at %s, want beside the index versions", report)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
@@ -34,7 +35,9 @@ func newMetrics(svc *search.Service) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 		}, []string{"route"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, indexCollector{svc},
+	ic := indexCollector{svc: svc}
+	ic.health, _ = svc.Backend.(index.HealthChecker)
+	m.reg.MustRegister(m.requests, m.latency, ic,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -43,25 +46,65 @@ func newMetrics(svc *search.Service) *metrics {
 
 var (
 	descArticles = prometheus.NewDesc("tracuu_index_articles", "Articles in the index.", nil, nil)
-	descSize     = prometheus.NewDesc("tracuu_index_size_bytes", "Size of the index on disk.", nil, nil)
+	descSize     = prometheus.NewDesc("tracuu_index_size_bytes", "Size of the index on disk (a cluster's: of its primary shards).", nil, nil)
+	descUp       = prometheus.NewDesc("tracuu_engine_up", "Whether the search engine apart from tracuu (a cluster) answers.", nil, nil)
+	descStatus   = prometheus.NewDesc("tracuu_engine_index_status", "The engine's status of the index: 1 for the current one of green, yellow and red.", []string{"status"}, nil)
 )
 
-// indexCollector reports the index's figures from one Stats call per
-// scrape (Stats walks the index directory).
-type indexCollector struct{ svc *search.Service }
+// engineStatuses are the values a cluster reports for an index.
+var engineStatuses = []string{"green", "yellow", "red"}
 
-func (indexCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descArticles; ch <- descSize }
+// indexCollector reports the index's figures from one Stats call per
+// scrape (Stats walks the index directory), and for an engine apart from
+// tracuu one health check.
+type indexCollector struct {
+	svc    *search.Service
+	health index.HealthChecker // nil for an embedded engine
+}
+
+func (c indexCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descArticles
+	ch <- descSize
+	if c.health != nil {
+		ch <- descUp
+		ch <- descStatus
+	}
+}
 
 func (c indexCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	st, err := c.svc.Stats(ctx)
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(descArticles, err)
+	if c.health == nil {
+		if err != nil {
+			ch <- prometheus.NewInvalidMetric(descArticles, err)
+			return
+		}
+		ch <- prometheus.MustNewConstMetric(descArticles, prometheus.GaugeValue, float64(st.Articles))
+		ch <- prometheus.MustNewConstMetric(descSize, prometheus.GaugeValue, float64(st.SizeBytes))
 		return
 	}
-	ch <- prometheus.MustNewConstMetric(descArticles, prometheus.GaugeValue, float64(st.Articles))
-	ch <- prometheus.MustNewConstMetric(descSize, prometheus.GaugeValue, float64(st.SizeBytes))
+	// A cluster that does not answer is a figure, not a failed scrape:
+	// an alert on tracuu_engine_up needs the scrape to succeed.
+	h, herr := c.health.CheckHealth(ctx)
+	up := 0.0
+	if err == nil && herr == nil {
+		up = 1
+	}
+	ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, up)
+	if herr == nil {
+		for _, s := range engineStatuses {
+			v := 0.0
+			if h.Status == s {
+				v = 1
+			}
+			ch <- prometheus.MustNewConstMetric(descStatus, prometheus.GaugeValue, v, s)
+		}
+	}
+	if err == nil {
+		ch <- prometheus.MustNewConstMetric(descArticles, prometheus.GaugeValue, float64(st.Articles))
+		ch <- prometheus.MustNewConstMetric(descSize, prometheus.GaugeValue, float64(st.SizeBytes))
+	}
 }
 
 // middleware counts and times requests by chi route pattern (never the raw

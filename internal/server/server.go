@@ -22,6 +22,7 @@ import (
 	"github.com/go-chi/httprate"
 	"golang.org/x/net/netutil"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/search"
 )
 
@@ -257,12 +258,30 @@ func (h *handlers) stats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st)
 }
 
+// ready answers 200 when the index answers Stats and, for an engine apart
+// from tracuu (index.HealthChecker), when that engine answers and is not
+// red: a red index misses articles, and an instance that can only give
+// partial answers should not be sent traffic. The answer's values are all
+// strings (search and stats decode them as such).
 func (h *handlers) ready(w http.ResponseWriter, r *http.Request) {
 	if _, err := h.svc.Stats(r.Context()); err != nil {
 		writeError(w, http.StatusServiceUnavailable, "not_ready", "index not available")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	out := map[string]string{"status": "ready"}
+	if hc, ok := h.svc.Backend.(index.HealthChecker); ok {
+		hl, err := hc.CheckHealth(r.Context())
+		switch {
+		case err != nil:
+			writeError(w, http.StatusServiceUnavailable, "not_ready", "search engine not available")
+			return
+		case hl.Degraded():
+			writeError(w, http.StatusServiceUnavailable, "not_ready", "the search engine reports the index "+hl.Status+": some of its shards are unassigned")
+			return
+		}
+		out["engine"], out["index"], out["index_status"] = hl.Engine, hl.Index, hl.Status
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // fail answers an error: the caller's mistakes are 400s with the reason,

@@ -1,4 +1,9 @@
-package opensearch
+// Package opensearchtest is a stand-in for an OpenSearch cluster in tests
+// where none can run: Engine, an HTTP server that interprets the subset of
+// the REST API and query DSL index/opensearch sends. It lives outside the
+// backend's _test files so that tests of the commands and the server can
+// point tracuu at it over HTTP, as they would at a cluster.
+package opensearchtest
 
 import (
 	"bufio"
@@ -19,7 +24,7 @@ import (
 	"time"
 )
 
-// toyEngine is a stand-in for a cluster in tests where none can run: an
+// Engine is a stand-in for a cluster in tests where none can run: an
 // HTTP server that interprets the subset of the REST API and query DSL
 // this backend sends (bool, term, terms, prefix, match_phrase, range,
 // match_all; filter, filters, terms and date_histogram aggregations;
@@ -31,7 +36,7 @@ import (
 // refuses what it does not know loudly, so an unexpected request fails a
 // test instead of passing by accident. Refresh is not modelled: writes are
 // visible at once.
-type toyEngine struct {
+type Engine struct {
 	t       testing.TB
 	mu      sync.Mutex
 	indexes map[string]*toyIndex
@@ -40,11 +45,12 @@ type toyEngine struct {
 	// before, when set, may answer a request instead of the engine (fault
 	// injection); it sees the body already read.
 	before func(r *http.Request, body []byte) (status int, answer string, ok bool)
-	log    []toyRequest
+	log    []Request
 	srv    *httptest.Server
 }
 
-type toyRequest struct {
+// Request is one request the engine received.
+type Request struct {
 	Method, Path, Query string
 	Body                []byte
 }
@@ -75,14 +81,58 @@ type toyTok struct {
 	pos  int
 }
 
-func newToyEngine(t testing.TB) *toyEngine {
-	e := &toyEngine{t: t, indexes: map[string]*toyIndex{}, pits: map[string]*toyIndex{}}
+// New starts an engine, stopped when the test ends.
+func New(t testing.TB) *Engine {
+	e := &Engine{t: t, indexes: map[string]*toyIndex{}, pits: map[string]*toyIndex{}}
 	e.srv = httptest.NewServer(e)
 	t.Cleanup(e.srv.Close)
 	return e
 }
 
-func (e *toyEngine) URL() string { return e.srv.URL }
+// URL is the engine's base URL, as a cluster's would be configured.
+func (e *Engine) URL() string { return e.srv.URL }
+
+// SetBefore makes fn see every request first and, when it says ok, answer
+// it with status and the JSON answer instead of the engine (fault
+// injection); nil removes it.
+func (e *Engine) SetBefore(fn func(r *http.Request, body []byte) (status int, answer string, ok bool)) {
+	e.mu.Lock()
+	e.before = fn
+	e.mu.Unlock()
+}
+
+// Log returns the requests logged since the last call to Requests, and
+// keeps them.
+func (e *Engine) Log() []Request {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.log)
+}
+
+// OpenPITs is the number of points in time opened and not yet closed.
+func (e *Engine) OpenPITs() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.pits)
+}
+
+// Docs is the number of documents behind name (an index or an alias of
+// one), or -1 when there is none.
+func (e *Engine) Docs(name string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ix, err := e.resolve(name, false)
+	if err != nil {
+		return -1
+	}
+	return len(ix.docs)
+}
+
+// obj and arr are JSON objects and arrays, as index/opensearch names them.
+type (
+	obj = map[string]any
+	arr = []any
+)
 
 type toyErr struct {
 	status int
@@ -100,10 +150,10 @@ func notFound(typ, format string, args ...any) *toyErr {
 	return &toyErr{404, typ, fmt.Sprintf(format, args...)}
 }
 
-func (e *toyEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	e.mu.Lock()
-	e.log = append(e.log, toyRequest{r.Method, r.URL.Path, r.URL.RawQuery, body})
+	e.log = append(e.log, Request{r.Method, r.URL.Path, r.URL.RawQuery, body})
 	before := e.before
 	e.mu.Unlock()
 	if before != nil {
@@ -133,7 +183,7 @@ func (e *toyEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (e *toyEngine) route(r *http.Request, body []byte) (int, any, error) {
+func (e *Engine) route(r *http.Request, body []byte) (int, any, error) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	for i, p := range parts {
 		parts[i], _ = url.PathUnescape(p)
@@ -302,7 +352,7 @@ func pathMatch(pattern, name string) (bool, error) {
 
 // resolve finds the index a name or alias stands for; writes need an
 // alias of exactly one index.
-func (e *toyEngine) resolve(name string, write bool) (*toyIndex, error) {
+func (e *Engine) resolve(name string, write bool) (*toyIndex, error) {
 	if ix, ok := e.indexes[name]; ok {
 		return ix, nil
 	}
@@ -331,7 +381,7 @@ func (ix *toyIndex) frozen() *toyIndex {
 	return &c
 }
 
-func (e *toyEngine) createIndex(name string, body []byte) (int, any, error) {
+func (e *Engine) createIndex(name string, body []byte) (int, any, error) {
 	if _, ok := e.indexes[name]; ok {
 		return 0, nil, bad("resource_already_exists_exception", "index [%s] already exists", name)
 	}
@@ -354,9 +404,8 @@ func (e *toyEngine) createIndex(name string, body []byte) (int, any, error) {
 	if ix.settings == nil {
 		ix.settings = obj{}
 	}
-	analyzers := obj{}
 	if a, ok := ix.settings["analysis"].(map[string]any); ok {
-		analyzers, _ = a["analyzer"].(map[string]any)
+		analyzers, _ := a["analyzer"].(map[string]any)
 		filters, _ := a["filter"].(map[string]any)
 		for aname, def := range analyzers {
 			d := def.(map[string]any)
@@ -407,7 +456,7 @@ func asList(v any) []any {
 	return l
 }
 
-func (e *toyEngine) updateAliases(body []byte) (int, any, error) {
+func (e *Engine) updateAliases(body []byte) (int, any, error) {
 	var req struct {
 		Actions []map[string]struct {
 			Index string `json:"index"`
@@ -443,7 +492,7 @@ func (e *toyEngine) updateAliases(body []byte) (int, any, error) {
 	return 200, obj{"acknowledged": true}, nil
 }
 
-func (e *toyEngine) bulk(ix *toyIndex, body []byte) (int, any, error) {
+func (e *Engine) bulk(ix *toyIndex, body []byte) (int, any, error) {
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(nil, 64<<20)
 	var items arr
@@ -487,7 +536,7 @@ func (e *toyEngine) bulk(ix *toyIndex, body []byte) (int, any, error) {
 }
 
 // put indexes one document under the index's strict mapping.
-func (ix *toyIndex) put(id string, src []byte, e *toyEngine) (int, *toyErr) {
+func (ix *toyIndex) put(id string, src []byte, e *Engine) (int, *toyErr) {
 	var source obj
 	if err := json.Unmarshal(src, &source); err != nil {
 		return 400, bad("mapper_parsing_exception", "failed to parse: %v", err)
@@ -1053,7 +1102,7 @@ func compareKeys(keys []toySortKey, a, b []any) int {
 	return 0
 }
 
-func (e *toyEngine) search(ix *toyIndex, body []byte) (int, any, error) {
+func (e *Engine) search(ix *toyIndex, body []byte) (int, any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var req map[string]any
@@ -1385,8 +1434,8 @@ func (ev toyEval) dateHistogram(b map[string]any, hits []*toyHit) (obj, error) {
 	return obj{"buckets": buckets}, nil
 }
 
-// requests returns the requests logged since the last call.
-func (e *toyEngine) requests() []toyRequest {
+// Requests returns the requests logged since the last call to it.
+func (e *Engine) Requests() []Request {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	out := e.log
@@ -1394,8 +1443,9 @@ func (e *toyEngine) requests() []toyRequest {
 	return out
 }
 
-// count returns how many logged requests match method and path prefix.
-func (e *toyEngine) count(method, pathPrefix string) int {
+// Count returns how many requests logged since the last call to Requests
+// match method and path prefix.
+func (e *Engine) Count(method, pathPrefix string) int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	n := 0
