@@ -50,11 +50,23 @@ func runConcordance(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	svc, done, err := openService(ctx, be)
+	svc, base, done, err := openService(ctx, be)
 	if err != nil {
 		return err
 	}
 	defer done()
+	if base != "" {
+		body, err := getBody(ctx, base+"/api/concordance?"+v.Encode())
+		if err != nil {
+			return err
+		}
+		defer body.Close()
+		if *asJSON || *asCSV {
+			_, err = io.Copy(stdout, body)
+			return err
+		}
+		return printConcordance(stdout, body, *width, isTerminal(stdout))
+	}
 	if err := svc.CheckConcordance(ctx, cp); err != nil {
 		return asUsage(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"net/http"
@@ -189,6 +190,25 @@ func TestSearchAndStatsWhileServing(t *testing.T) {
 	out, errOut, code = tracuu(t, "stats", "--index", dir)
 	if code != 0 || !strings.Contains(out, "articles: 5") {
 		t.Errorf("stats while serving: exit %d, %q, stderr %q", code, out, errOut)
+	}
+	// The research commands ask the server too, with the same output.
+	out, errOut, code = tracuu(t, "trends", "--index", dir, "--json", "dan chu")
+	var tr struct {
+		Series []struct{ Total int } `json:"series"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &tr) != nil || len(tr.Series) != 1 || tr.Series[0].Total == 0 {
+		t.Errorf("trends while serving: exit %d, %.300q, stderr %q", code, out, errOut)
+	}
+	out, errOut, code = tracuu(t, "terms", "--index", dir, "dan chu")
+	if code != 0 || !strings.Contains(out, "matches read") {
+		t.Errorf("terms while serving: exit %d, %.300q, stderr %q", code, out, errOut)
+	}
+	out, errOut, code = tracuu(t, "concordance", "--index", dir, "--width", "3", "dân chủ")
+	if code != 0 || !strings.Contains(out, "dân chủ") || !strings.Contains(out, " lines") {
+		t.Errorf("concordance while serving: exit %d, %.300q, stderr %q", code, out, errOut)
+	}
+	if _, errOut, code = tracuu(t, "trends", "--index", dir, "--interval", "fortnight", "dan chu"); code != 2 {
+		t.Errorf("bad trends while serving: exit %d, stderr %q", code, errOut)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -35,12 +36,14 @@ func openForReading(ctx context.Context, be backend) (index.Backend, string, err
 
 // openService opens the index chosen read-only for the research commands
 // and returns the search service over it and the function that closes it.
-func openService(ctx context.Context, be backend) (*search.Service, func(), error) {
-	b, err := openReadOnly(ctx, be)
-	if err != nil {
-		return nil, nil, err
+// When a running server holds the index, it returns the server's base URL
+// instead, and the command asks the server's API.
+func openService(ctx context.Context, be backend) (*search.Service, string, func(), error) {
+	b, base, err := openForReading(ctx, be)
+	if err != nil || base != "" {
+		return nil, base, func() {}, err
 	}
-	return &search.Service{Backend: b}, func() { b.Close() }, nil
+	return &search.Service{Backend: b}, "", func() { b.Close() }, nil
 }
 
 // runningServer returns the base URL of a `tracuu serve` that holds the
@@ -66,22 +69,33 @@ func runningServer(ctx context.Context, dir string) string {
 func getJSON(ctx context.Context, u string, v any) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	body, err := getBody(ctx, u)
 	if err != nil {
 		return err
+	}
+	defer body.Close()
+	return json.NewDecoder(body).Decode(v)
+}
+
+// getBody returns the body of a successful GET for the caller to read and
+// close; an error answer becomes an error with the server's message.
+func getBody(ctx context.Context, u string) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
 		var e server.ErrorBody
 		json.NewDecoder(resp.Body).Decode(&e)
 		if resp.StatusCode == http.StatusBadRequest {
-			return usageError{e.Error.Message}
+			return nil, usageError{e.Error.Message}
 		}
-		return fmt.Errorf("%s: %s %s", u, resp.Status, e.Error.Message)
+		return nil, fmt.Errorf("%s: %s %s", u, resp.Status, e.Error.Message)
 	}
-	return json.NewDecoder(resp.Body).Decode(v)
+	return resp.Body, nil
 }

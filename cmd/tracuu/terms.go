@@ -34,14 +34,19 @@ func runTerms(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	svc, done, err := openService(ctx, be)
+	svc, base, done, err := openService(ctx, be)
 	if err != nil {
 		return err
 	}
 	defer done()
-	res, err := svc.Terms(ctx, tp)
+	var res search.Terms
+	if base != "" {
+		err = getJSON(ctx, base+"/api/terms?"+v.Encode(), &res)
+	} else if res, err = svc.Terms(ctx, tp); err != nil {
+		err = asUsage(err)
+	}
 	if err != nil {
-		return asUsage(err)
+		return err
 	}
 	if *asJSON {
 		return writeJSON(stdout, res)

@@ -40,14 +40,19 @@ func runTrends(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	svc, done, err := openService(ctx, be)
+	svc, base, done, err := openService(ctx, be)
 	if err != nil {
 		return err
 	}
 	defer done()
-	tr, err := svc.Trends(ctx, tp)
+	var tr search.Trends
+	if base != "" {
+		err = getJSON(ctx, base+"/api/trends?"+v.Encode(), &tr)
+	} else if tr, err = svc.Trends(ctx, tp); err != nil {
+		err = asUsage(err)
+	}
 	if err != nil {
-		return asUsage(err)
+		return err
 	}
 	switch {
 	case *asJSON:
