@@ -161,3 +161,18 @@ var ErrBadCursor = fmt.Errorf("%w: cursor does not fit this sort order", ErrBadR
 
 // ErrSchema reports an index written by another schema version.
 var ErrSchema = errors.New("index schema mismatch")
+
+// ReindexStats says what a rebuild of an index did: how many articles it
+// carried over, how long it took, and the index or version it replaced
+// with which.
+type ReindexStats struct {
+	Articles int     `json:"articles"`
+	Seconds  float64 `json:"seconds"`
+	From     string  `json:"from"` // the index or version rebuilt
+	To       string  `json:"to"`   // the one now served
+	// CanonicalOnly is set when the rebuilt articles were stored before
+	// the index kept the published spelling: they keep the canonical tone
+	// placement, and Note says that only a re-import restores it.
+	CanonicalOnly bool   `json:"canonical_spelling_only,omitempty"`
+	Note          string `json:"note,omitempty"`
+}

@@ -1,5 +1,7 @@
 package index
 
+import "strings"
+
 // Query is a node of a backend-neutral query tree. Text in leaves is as the
 // user typed it; backends analyze it with their own field plan.
 type Query interface{ query() }
@@ -23,6 +25,35 @@ type Term struct {
 type Words struct {
 	Field string
 	Words []Word
+}
+
+// Meant returns each word as meant: its Reading when it has one.
+func (q Words) Meant() []string {
+	out := make([]string, len(q.Words))
+	for i, w := range q.Words {
+		out[i] = w.Text
+		if w.Reading != "" {
+			out[i] = w.Reading
+		}
+	}
+	return out
+}
+
+// Span is the words as meant joined by what was typed between them: the
+// text that side-by-side matches look for.
+func (q Words) Span() string {
+	var b strings.Builder
+	for i, w := range q.Meant() {
+		if i > 0 {
+			sep := q.Words[i].Sep
+			if sep == "" {
+				sep = " "
+			}
+			b.WriteString(sep)
+		}
+		b.WriteString(w)
+	}
+	return b.String()
 }
 
 // Word is one word of Words.

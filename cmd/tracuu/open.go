@@ -64,6 +64,20 @@ func runningServer(ctx context.Context, dir string) string {
 	return base
 }
 
+// answer is the research commands' answer: from the running server's API
+// at path when base is set, otherwise computed by local on the index.
+func answer[T any](ctx context.Context, base, path string, v url.Values, local func() (T, error)) (T, error) {
+	if base != "" {
+		var out T
+		return out, getJSON(ctx, base+path+"?"+v.Encode(), &out)
+	}
+	out, err := local()
+	if err != nil {
+		return out, asUsage(err)
+	}
+	return out, nil
+}
+
 // getJSON decodes the JSON answer of a GET; an error answer becomes an
 // error with the server's message.
 func getJSON(ctx context.Context, u string, v any) error {

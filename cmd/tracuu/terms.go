@@ -39,12 +39,7 @@ func runTerms(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer done()
-	var res search.Terms
-	if base != "" {
-		err = getJSON(ctx, base+"/api/terms?"+v.Encode(), &res)
-	} else if res, err = svc.Terms(ctx, tp); err != nil {
-		err = asUsage(err)
-	}
+	res, err := answer(ctx, base, "/api/terms", v, func() (search.Terms, error) { return svc.Terms(ctx, tp) })
 	if err != nil {
 		return err
 	}

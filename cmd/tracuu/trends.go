@@ -45,12 +45,7 @@ func runTrends(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer done()
-	var tr search.Trends
-	if base != "" {
-		err = getJSON(ctx, base+"/api/trends?"+v.Encode(), &tr)
-	} else if tr, err = svc.Trends(ctx, tp); err != nil {
-		err = asUsage(err)
-	}
+	tr, err := answer(ctx, base, "/api/trends", v, func() (search.Trends, error) { return svc.Trends(ctx, tp) })
 	if err != nil {
 		return err
 	}

@@ -150,21 +150,8 @@ func (fp fieldPlan) words(q index.Words) (wordsPlan, error) {
 	if !several {
 		return p, nil
 	}
-	var span strings.Builder
 	var title []query.Query
-	for i, w := range q.Words {
-		meant := w.Text
-		if w.Reading != "" {
-			meant = w.Reading
-		}
-		if i > 0 {
-			sep := w.Sep
-			if sep == "" {
-				sep = " "
-			}
-			span.WriteString(sep)
-		}
-		span.WriteString(meant)
+	for _, meant := range q.Meant() {
 		tq, err := fp.textQuery(index.FieldTitle, meant, false, false)
 		if err != nil {
 			return p, err
@@ -172,7 +159,7 @@ func (fp fieldPlan) words(q index.Words) (wordsPlan, error) {
 		title = append(title, tq)
 	}
 	var err error
-	if p.phrase, err = fp.textQuery(q.Field, span.String(), true, false); err != nil {
+	if p.phrase, err = fp.textQuery(q.Field, q.Span(), true, false); err != nil {
 		return p, err
 	}
 	if q.Field == "" {

@@ -15,20 +15,9 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/tracuu/tracuu/internal/article"
-)
 
-// ReindexStats says what a rebuild did.
-type ReindexStats struct {
-	Articles int     `json:"articles"`
-	Seconds  float64 `json:"seconds"`
-	From     string  `json:"from"` // the version rebuilt
-	To       string  `json:"to"`   // the new live version
-	// CanonicalOnly is set when the rebuilt articles were stored before
-	// the index kept the published spelling: they keep the canonical tone
-	// placement, and Note says that only a re-import restores it.
-	CanonicalOnly bool   `json:"canonical_spelling_only,omitempty"`
-	Note          string `json:"note,omitempty"`
-}
+	"github.com/tracuu/tracuu/index"
+)
 
 // CanonicalOnlyNote is what a rebuild of an index written before
 // PublishedSchema tells the operator.
@@ -56,9 +45,9 @@ var keepFiles = []string{"import-state.bolt"}
 // Live, switched with Swap once Rebuild returns). The caller closes both.
 // Articles written to src during the rebuild may be missed: callers run
 // rebuilds and imports one at a time.
-func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, ReindexStats, error) {
+func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, index.ReindexStats, error) {
 	start := time.Now()
-	st := ReindexStats{From: src.path}
+	st := index.ReindexStats{From: src.path}
 	if _, err := RemoveUnfinished(src.dir); err != nil {
 		return nil, st, fmt.Errorf("reindex: %w", err)
 	}
@@ -66,7 +55,7 @@ func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, 
 	if err != nil {
 		return nil, st, err
 	}
-	fail := func(err error) (*Bleve, ReindexStats, error) {
+	fail := func(err error) (*Bleve, index.ReindexStats, error) {
 		dst.Close()
 		os.RemoveAll(dst.path)
 		return nil, st, fmt.Errorf("reindex: %w", err)

@@ -112,28 +112,15 @@ func wordsQuery(q index.Words) (obj, error) {
 	if !several {
 		return must[0].(obj), nil
 	}
-	var span strings.Builder
 	var title []any
-	for i, w := range q.Words {
-		meant := w.Text
-		if w.Reading != "" {
-			meant = w.Reading
-		}
-		if i > 0 {
-			sep := w.Sep
-			if sep == "" {
-				sep = " "
-			}
-			span.WriteString(sep)
-		}
-		span.WriteString(meant)
+	for _, meant := range q.Meant() {
 		tq, err := textQuery(index.FieldTitle, meant, false, false)
 		if err != nil {
 			return nil, err
 		}
 		title = append(title, tq)
 	}
-	phrase, err := textQuery(q.Field, span.String(), true, false)
+	phrase, err := textQuery(q.Field, q.Span(), true, false)
 	if err != nil {
 		return nil, err
 	}

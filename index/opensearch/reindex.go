@@ -12,15 +12,9 @@ import (
 
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/indexdoc"
-)
 
-// ReindexStats says what a rebuild did.
-type ReindexStats struct {
-	Articles int     `json:"articles"`
-	Seconds  float64 `json:"seconds"`
-	From     string  `json:"from"` // the index rebuilt
-	To       string  `json:"to"`   // the new index behind the alias
-}
+	"github.com/tracuu/tracuu/index"
+)
 
 // scanPage is the articles each step of a rebuild reads and writes.
 const scanPage = 1000
@@ -37,25 +31,25 @@ const pitKeepAlive = "5m"
 // allocated (yellow or better). The old index is kept (RemoveIndex deletes
 // it). Articles written to the old index during the rebuild may be missed:
 // run rebuilds and imports one at a time.
-func (b *Backend) Rebuild(ctx context.Context, progress func(done int)) (ReindexStats, error) {
+func (b *Backend) Rebuild(ctx context.Context, progress func(done int)) (index.ReindexStats, error) {
 	start := time.Now()
 	targets, err := b.targets(ctx)
 	if err != nil {
-		return ReindexStats{}, fmt.Errorf("reindex: %w", err)
+		return index.ReindexStats{}, fmt.Errorf("reindex: %w", err)
 	}
 	if len(targets) != 1 {
-		return ReindexStats{}, fmt.Errorf("reindex %s: the alias names %d indexes (%s), want one", b.alias, len(targets), strings.Join(targets, ", "))
+		return index.ReindexStats{}, fmt.Errorf("reindex %s: the alias names %d indexes (%s), want one", b.alias, len(targets), strings.Join(targets, ", "))
 	}
 	old := targets[0]
 	if old == b.alias {
-		return ReindexStats{}, fmt.Errorf("reindex %s: it is an index, not an alias, so there is nothing to swap; point tracuu at a new alias name and import again", b.alias)
+		return index.ReindexStats{}, fmt.Errorf("reindex %s: it is an index, not an alias, so there is nothing to swap; point tracuu at a new alias name and import again", b.alias)
 	}
-	st := ReindexStats{From: old, To: b.versionName()}
+	st := index.ReindexStats{From: old, To: b.versionName()}
 	body := indexBody(b.cfg, obj{"refresh_interval": "-1"})
 	if err := b.c.send(ctx, call{method: http.MethodPut, path: "/" + url.PathEscape(st.To), body: mustJSON(body)}, nil); err != nil {
 		return st, fmt.Errorf("reindex: create %s: %w", st.To, err)
 	}
-	fail := func(err error) (ReindexStats, error) {
+	fail := func(err error) (index.ReindexStats, error) {
 		// Remove the half-built index even when ctx is what failed.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.Timeout)
 		defer cancel()

@@ -7,6 +7,8 @@ import (
 
 	"github.com/tracuu/tracuu/index/bleve"
 	"github.com/tracuu/tracuu/internal/importer"
+
+	"github.com/tracuu/tracuu/index"
 )
 
 // Open opens the Bleve index in dir for writing, creating an empty one when
@@ -46,10 +48,10 @@ func (s *bleveStore) ReportDir() string { return s.dir }
 // Rebuild builds the new version beside the served one, swaps it in once
 // the searches running on the old one have finished, and removes the old
 // directory.
-func (s *bleveStore) Rebuild(ctx context.Context, progress func(done int)) (ReindexStats, error) {
+func (s *bleveStore) Rebuild(ctx context.Context, progress func(done int)) (index.ReindexStats, error) {
 	next, st, err := bleve.Rebuild(ctx, s.Current(), progress)
 	if err != nil {
-		return ReindexStats(st), err
+		return st, err
 	}
 	prev, err := s.Swap(next)
 	if err != nil {
@@ -58,5 +60,5 @@ func (s *bleveStore) Rebuild(ctx context.Context, progress func(done int)) (Rein
 	if err := bleve.RemoveVersion(s.dir, prev); err != nil {
 		s.log.Warn("the previous index version stays", "path", prev, "err", err)
 	}
-	return ReindexStats(st), nil
+	return st, nil
 }

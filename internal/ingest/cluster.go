@@ -13,6 +13,8 @@ import (
 
 	"github.com/tracuu/tracuu/index/opensearch"
 	"github.com/tracuu/tracuu/internal/importer"
+
+	"github.com/tracuu/tracuu/index"
 )
 
 // OpenCluster opens the index of cfg in an OpenSearch or Elasticsearch
@@ -59,9 +61,9 @@ const cleanupTimeout = time.Minute
 // Rebuild), carries the import state over, then deletes the previous index
 // and its state: the alias serves the new one, and a rebuild that failed
 // has left the alias and the old index as they were.
-func (s *clusterStore) Rebuild(ctx context.Context, progress func(done int)) (ReindexStats, error) {
+func (s *clusterStore) Rebuild(ctx context.Context, progress func(done int)) (index.ReindexStats, error) {
 	st, err := s.Backend.Rebuild(ctx, progress)
-	out := ReindexStats{Articles: st.Articles, Seconds: st.Seconds, From: st.From, To: st.To}
+	out := st
 	if err != nil {
 		return out, err
 	}

@@ -28,7 +28,7 @@ type Service interface {
 	Import(ctx context.Context, srcs []string, opts ImportOptions) (importer.Summary, string, error)
 	// Reindex rebuilds the index from its stored articles into a new
 	// version and serves that from then on.
-	Reindex(ctx context.Context, progress func(done int)) (ReindexStats, error)
+	Reindex(ctx context.Context, progress func(done int)) (index.ReindexStats, error)
 }
 
 // Store is an index ingest imports into and rebuilds: the backend searches
@@ -46,7 +46,7 @@ type Store interface {
 	// current schema, carries the import state over to it, serves it, and
 	// then removes the previous version. The served index answers
 	// throughout.
-	Rebuild(ctx context.Context, progress func(done int)) (ReindexStats, error)
+	Rebuild(ctx context.Context, progress func(done int)) (index.ReindexStats, error)
 }
 
 // Bulk is implemented by Stores with an import mode: between BeginImport
@@ -56,18 +56,6 @@ type Store interface {
 type Bulk interface {
 	BeginImport(ctx context.Context) error
 	EndImport(ctx context.Context) error
-}
-
-// ReindexStats says what a rebuild did.
-type ReindexStats struct {
-	Articles int     `json:"articles"`
-	Seconds  float64 `json:"seconds"`
-	From     string  `json:"from"` // the version rebuilt
-	To       string  `json:"to"`   // the new live version
-	// CanonicalOnly is set when the rebuilt articles were stored before
-	// the index kept the published spelling; Note says what to do.
-	CanonicalOnly bool   `json:"canonical_spelling_only,omitempty"`
-	Note          string `json:"note,omitempty"`
 }
 
 // ReportFile is the per-page report of the last import, in the Store's
@@ -195,7 +183,7 @@ func (x *Index) Import(ctx context.Context, srcs []string, opts ImportOptions) (
 // Reindex rebuilds the index from its stored articles into a new version
 // with the current schema, then serves it and removes the old version (see
 // Store.Rebuild). The served index answers throughout.
-func (x *Index) Reindex(ctx context.Context, progress func(done int)) (ReindexStats, error) {
+func (x *Index) Reindex(ctx context.Context, progress func(done int)) (index.ReindexStats, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return x.store.Rebuild(ctx, progress)

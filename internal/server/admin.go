@@ -23,6 +23,8 @@ import (
 	"github.com/tracuu/tracuu/internal/importer"
 	"github.com/tracuu/tracuu/internal/ingest"
 	"github.com/tracuu/tracuu/internal/source"
+
+	"github.com/tracuu/tracuu/index"
 )
 
 // Admin configures the admin API: imports and rebuilds run inside the
@@ -67,17 +69,17 @@ const (
 
 // Job is an import or a rebuild run by the server.
 type Job struct {
-	ID       string               `json:"id"`
-	Kind     string               `json:"kind"` // "import" or "reindex"
-	Sources  []string             `json:"sources,omitempty"`
-	Status   string               `json:"status"` // running, done, failed, cancelled
-	Started  time.Time            `json:"started"`
-	Ended    *time.Time           `json:"ended,omitempty"`
-	Progress JobProgress          `json:"progress"`
-	Summary  *importer.Summary    `json:"summary,omitempty"`
-	Report   string               `json:"report,omitempty"` // the per-page report of an import
-	Reindex  *ingest.ReindexStats `json:"reindex,omitempty"`
-	Error    string               `json:"error,omitempty"`
+	ID       string              `json:"id"`
+	Kind     string              `json:"kind"` // "import" or "reindex"
+	Sources  []string            `json:"sources,omitempty"`
+	Status   string              `json:"status"` // running, done, failed, cancelled
+	Started  time.Time           `json:"started"`
+	Ended    *time.Time          `json:"ended,omitempty"`
+	Progress JobProgress         `json:"progress"`
+	Summary  *importer.Summary   `json:"summary,omitempty"`
+	Report   string              `json:"report,omitempty"` // the per-page report of an import
+	Reindex  *index.ReindexStats `json:"reindex,omitempty"`
+	Error    string              `json:"error,omitempty"`
 }
 
 // JobProgress is how far a job has come: pages read, articles written
