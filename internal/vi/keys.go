@@ -99,10 +99,22 @@ func applyKeys(word string, keys keyMap) (string, bool) {
 		return "", false
 	}
 	s := spell(ls, tone)
-	if !IsSyllable(s) || !toneFitsCoda(s, tone) {
+	if !IsSyllable(s) || !toneFitsCoda(s, tone) || doubledVowel(ls) {
 		return "", false
 	}
 	return Normalize(s), true
+}
+
+// doubledVowel reports two plain a, e or o side by side ("xoong" typed in
+// VNI). In Telex those keys are a circumflex, so no keystrokes read the
+// same in both methods: such a reading is refused rather than guessed.
+func doubledVowel(ls []rune) bool {
+	for i := 1; i < len(ls); i++ {
+		if ls[i] == ls[i-1] && (ls[i] == 'a' || ls[i] == 'e' || ls[i] == 'o') {
+			return true
+		}
+	}
+	return false
 }
 
 // readKeys applies the keys of word to the letters before them. used is
@@ -226,16 +238,30 @@ func hat(r rune) rune {
 	return r
 }
 
-// horn puts the horn on uo (ươ), else on the last u or o; with breve (Telex
-// w) an a with nothing to horn takes the breve instead.
+// horn puts the horn on uo (ươ), else on the last u or o (not the u of
+// qu). With breve
+// (Telex w) the a of oa takes the breve first ("hoawcj" → hoặc: no
+// syllable has "ơa"), and an a with nothing to horn takes it too.
 func horn(ls []rune, breve bool) bool {
-	for i := len(ls) - 2; i >= 0; i-- {
+	// The u of qu is the onset's: it takes no horn ("quow" → quơ).
+	from := 0
+	if len(ls) >= 2 && ls[0] == 'q' && ls[1] == 'u' {
+		from = 2
+	}
+	for i := len(ls) - 1; breve && i > from; i-- {
+		if ls[i] == 'a' && ls[i-1] == 'o' {
+			ls[i] = 'ă'
+			return true
+		}
+	}
+	for i := len(ls) - 2; i >= from; i-- {
 		if ls[i] == 'u' && ls[i+1] == 'o' {
 			ls[i], ls[i+1] = 'ư', 'ơ'
 			return true
 		}
 	}
-	if i := lastOf(ls, "uo"); i >= 0 {
+	if i := lastOf(ls[from:], "uo"); i >= 0 {
+		i += from
 		if ls[i] == 'u' {
 			ls[i] = 'ư'
 		} else {

@@ -9,7 +9,7 @@ import (
 
 func TestKeystrokes(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"vieetj", "việt"}, {"daan", "dân"}, {"ddaan", "đân"}, {"chur", "chủ"}, {"quys", "quý"},
+		{"vieetj", "việt"}, {"hoawcj", "hoặc"}, {"hoa8c5", "hoặc"}, {"quaws", "quắ"}, {"quow", "quơ"}, {"daan", "dân"}, {"ddaan", "đân"}, {"chur", "chủ"}, {"quys", "quý"},
 		{"dduwowngf", "đường"}, {"truowngf", "trường"}, {"nguyeenx", "nguyễn"},
 		{"vietej", "việt"}, {"hoaf", "hòa"}, {"thuyr", "thủy"}, {"nhw", "như"},
 		{"Vieetj", "việt"}, {"DAAN", "dân"}, {"tooi", "tôi"}, {"awn", "ăn"},
