@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tracuu/tracuu/internal/article"
@@ -80,6 +81,10 @@ const (
 
 // FacetFields lists every field that can be faceted, in display order.
 var FacetFields = []string{FieldSite, FieldSection, FieldAuthor, FieldYear, FieldMonth}
+
+// IsFacetField reports whether f is one of FacetFields: a keyword field a
+// query can name, matched by its whole value.
+func IsFacetField(f string) bool { return slices.Contains(FacetFields, f) }
 
 // FilterFields lists the keyword fields that take value filters.
 var FilterFields = []string{FieldSite, FieldSection, FieldAuthor, FieldCluster}

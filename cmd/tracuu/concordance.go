@@ -46,11 +46,7 @@ func runConcordance(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	be, err := bf.resolve(*dir)
-	if err != nil {
-		return err
-	}
-	svc, base, done, err := openService(ctx, be)
+	svc, base, done, err := openService(ctx, bf, *dir)
 	if err != nil {
 		return err
 	}

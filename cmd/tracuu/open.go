@@ -38,7 +38,11 @@ func openForReading(ctx context.Context, be backend) (index.Backend, string, err
 // and returns the search service over it and the function that closes it.
 // When a running server holds the index, it returns the server's base URL
 // instead, and the command asks the server's API.
-func openService(ctx context.Context, be backend) (*search.Service, string, func(), error) {
+func openService(ctx context.Context, bf *backendFlags, dir string) (*search.Service, string, func(), error) {
+	be, err := bf.resolve(dir)
+	if err != nil {
+		return nil, "", func() {}, err
+	}
 	b, base, err := openForReading(ctx, be)
 	if err != nil || base != "" {
 		return nil, base, func() {}, err

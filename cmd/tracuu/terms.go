@@ -30,11 +30,7 @@ func runTerms(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	be, err := bf.resolve(*dir)
-	if err != nil {
-		return err
-	}
-	svc, base, done, err := openService(ctx, be)
+	svc, base, done, err := openService(ctx, bf, *dir)
 	if err != nil {
 		return err
 	}

@@ -36,11 +36,7 @@ func runTrends(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	be, err := bf.resolve(*dir)
-	if err != nil {
-		return err
-	}
-	svc, base, done, err := openService(ctx, be)
+	svc, base, done, err := openService(ctx, bf, *dir)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,7 @@
 package bleve
 
 import (
-	"bytes"
 	"fmt"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -13,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 
 	"github.com/tracuu/tracuu/index"
+	"github.com/tracuu/tracuu/internal/terms"
 	"github.com/tracuu/tracuu/internal/vi"
 )
 
@@ -66,40 +64,13 @@ func (t breakTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	ts := t.words.Tokenize(input)
 	shift, prevEnd := 0, -1
 	for _, tok := range ts {
-		if prevEnd >= 0 && isBreak(input[prevEnd:tok.Start]) {
+		if prevEnd >= 0 && terms.IsBreak(string(input[prevEnd:tok.Start])) {
 			shift++
 		}
 		tok.Position += shift
 		prevEnd = tok.End
 	}
 	return ts
-}
-
-// isBreak reports whether the text between two words ends a sentence or a
-// clause: a line break; a bracket or quotation mark; or a full stop, comma,
-// colon, semicolon, question or exclamation mark, ellipsis or dash
-// followed or preceded by a space. Glued punctuation ("25/09", "Covid-19",
-// "https://", "a@b") joins the parts of one thing and is no break.
-func isBreak(gap []byte) bool {
-	if len(gap) == 0 {
-		return false
-	}
-	space, punct := false, false
-	for i := 0; i < len(gap); {
-		r, n := utf8.DecodeRune(gap[i:])
-		i += n
-		switch r {
-		case '\n', '\r', '(', ')', '[', ']', '{', '}', '"', '“', '”', '«', '»', '„', '–', '—', '…':
-			return true
-		case '.', ',', ';', ':', '!', '?', '-':
-			punct = true
-		default:
-			if unicode.IsSpace(r) {
-				space = true
-			}
-		}
-	}
-	return space && punct
 }
 
 // maxLengthFilter drops tokens longer than index.MaxTokenBytes, leaving
@@ -156,38 +127,15 @@ func (pairFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 }
 
 // pairTerms returns the pair terms of an analyzed token stream, grouped in
-// runs of pairs that follow one another without a break: what a phrase
-// query must find, in order, in a pair field. single holds the lone tokens
-// that a break left without a neighbour.
+// runs of pairs that follow one another without a break (terms.Runs): what
+// a phrase query must find, in order, in a pair field. single holds the
+// lone tokens that a break left without a neighbour.
 func pairTerms(ts analysis.TokenStream) (runs [][]string, single []string) {
-	var run []string
-	flush := func() {
-		if len(run) > 0 {
-			runs = append(runs, run)
-			run = nil
-		}
-	}
+	ws := make([]terms.Word, len(ts))
 	for i, t := range ts {
-		prevAdj := i > 0 && ts[i-1].Position+1 == t.Position
-		nextAdj := i+1 < len(ts) && ts[i+1].Position == t.Position+1
-		if !prevAdj && !nextAdj {
-			flush()
-			single = append(single, string(t.Term))
-			continue
-		}
-		if !prevAdj {
-			flush()
-		}
-		if nextAdj {
-			var b bytes.Buffer
-			b.Write(t.Term)
-			b.WriteByte(pairSep)
-			b.Write(ts[i+1].Term)
-			run = append(run, b.String())
-		}
+		ws[i] = terms.Word{Text: string(t.Term), Pos: t.Position}
 	}
-	flush()
-	return runs, single
+	return terms.Runs(ws, string(pairSep))
 }
 
 func init() {

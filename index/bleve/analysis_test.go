@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tracuu/tracuu/internal/terms"
 )
 
 func analyze(t *testing.T, analyzer, text string) []string {
@@ -77,8 +79,8 @@ func TestIsBreak(t *testing.T) {
 		" ": false, "-": false, "/": false, "://": false, "@": false, ".": false,
 		". ": true, ", ": true, " - ": true, ": ": true, "\n": true, " (": true, "\" ": true, " – ": true, "…": true,
 	} {
-		if got := isBreak([]byte(gap)); got != want {
-			t.Errorf("isBreak(%q) = %v, want %v", gap, got, want)
+		if got := terms.IsBreak(gap); got != want {
+			t.Errorf("terms.IsBreak(%q) = %v, want %v", gap, got, want)
 		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/indexdoc"
+	"github.com/tracuu/tracuu/internal/recent"
 )
 
 const (
@@ -41,8 +42,8 @@ type Bleve struct {
 	path     string // the live version directory inside it
 	plan     fieldPlan
 	facets   *facetCache
-	prefixes prefixCache
-	lengths  lengthStats // BM25 statistics (bm25.go)
+	prefixes recent.Cache[[]termCount] // completions a minute old are still good completions
+	lengths  lengthStats               // BM25 statistics (bm25.go)
 }
 
 var _ index.Backend = (*Bleve)(nil)
@@ -334,17 +335,22 @@ func (b *Bleve) Get(ctx context.Context, id string) (article.Article, bool, erro
 	if doc == nil {
 		return article.Article{}, false, nil
 	}
+	a, err := storedArticle(doc)
+	if err != nil {
+		return article.Article{}, false, fmt.Errorf("get %s: %w", id, err)
+	}
+	return a, true, nil
+}
+
+// storedArticle decodes the article a document stores.
+func storedArticle(doc bindex.Document) (article.Article, error) {
 	var src []byte
 	doc.VisitFields(func(f bindex.Field) {
 		if f.Name() == fSource {
 			src = f.Value()
 		}
 	})
-	a, err := decodeSource(src)
-	if err != nil {
-		return article.Article{}, false, fmt.Errorf("get %s: %w", id, err)
-	}
-	return a, true, nil
+	return decodeSource(src)
 }
 
 // decodeSource reads a stored record back.

@@ -11,10 +11,11 @@ import (
 // What one search may cost. A prefix stands for every word of the index
 // that starts with it, and each such word is a posting list the search
 // opens and walks, so a handful of short prefixes can cost a thousand
-// plain queries (docs/defaults.md). The budget adds up, over all the prefixes of a search and every field they
-// search, the words they expand to and the postings of those words (the
-// (word, article) entries the search would visit); a search over either
-// bound is refused as a bad request saying why.
+// plain queries (docs/defaults.md). The budget adds up, over all the
+// prefixes of a search and every field they search, the words they expand
+// to and the postings of those words (the (word, article) entries the
+// search would visit); a search over either bound is refused as a bad
+// request saying why.
 const (
 	// MaxExpansions bounds the words the prefixes of one search expand to.
 	MaxExpansions = 20000

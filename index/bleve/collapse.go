@@ -28,20 +28,7 @@ func (b *Bleve) collapse(ctx context.Context, q query.Query, req index.Request, 
 			seen[c] = true
 		}
 	}
-	var reps []index.Hit
-	for _, h := range out.Hits {
-		c := h.Article.Cluster
-		if c != "" && seen[c] {
-			continue
-		}
-		seen[c] = c != ""
-		reps = append(reps, h)
-	}
-	if req.Offset >= len(reps) {
-		reps = nil
-	} else {
-		reps = reps[req.Offset:min(len(reps), req.Offset+req.Size)]
-	}
+	reps := index.FirstOfClusters(out.Hits, func(h index.Hit) string { return h.Article.Cluster }, seen, req.Offset, req.Size)
 	out.Hits = reps
 	var clusters []string
 	for _, h := range reps {
@@ -52,7 +39,7 @@ func (b *Bleve) collapse(ctx context.Context, q query.Query, req index.Request, 
 	if len(clusters) == 0 {
 		return nil
 	}
-	creq := withClusters(req, clusters)
+	creq := req.WithFilter(index.FieldCluster, clusters)
 	cq := blevelib.NewSearchRequestOptions(b.filtered(q, creq, ""), 0, 0, false)
 	cq.AddFacet(index.FieldCluster, blevelib.NewFacetRequest(index.FieldCluster, len(clusters)))
 	res, err := b.search(ctx, cq)
@@ -65,23 +52,8 @@ func (b *Bleve) collapse(ctx context.Context, q query.Query, req index.Request, 
 			counts[t.Term] = t.Count
 		}
 	}
-	for i := range out.Hits {
-		if n := counts[out.Hits[i].Article.Cluster]; n > 1 {
-			out.Hits[i].Copies = n - 1
-		}
-	}
+	index.SetCopies(out.Hits, counts)
 	return nil
-}
-
-// withClusters is req narrowed to the given clusters.
-func withClusters(req index.Request, clusters []string) index.Request {
-	f := make(map[string][]string, len(req.Filters)+1)
-	for k, v := range req.Filters {
-		f[k] = v
-	}
-	f[index.FieldCluster] = clusters
-	req.Filters = f
-	return req
 }
 
 // priorLimit bounds how far before a cursor clustersBefore looks.
@@ -102,7 +74,7 @@ func (b *Bleve) clustersBefore(ctx context.Context, q query.Query, req index.Req
 	if len(clusters) == 0 {
 		return prior, nil
 	}
-	creq := withClusters(req, clusters)
+	creq := req.WithFilter(index.FieldCluster, clusters)
 	sr := blevelib.NewSearchRequestOptions(b.filtered(q, creq, ""), priorLimit, 0, false)
 	sr.Fields = []string{fSource}
 	sr.SortByCustom(sortOrder(req.Sort))

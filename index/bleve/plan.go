@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 
 	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -76,7 +74,7 @@ func (p fieldPlan) textFields(field string) []textField {
 func (p fieldPlan) textQuery(field, text string, phrase, scoreFolded bool) (query.Query, error) {
 	fields := p.textFields(field)
 	if fields == nil {
-		if !isKeywordField(field) {
+		if !index.IsFacetField(field) {
 			return nil, fmt.Errorf("%w: unknown field %q", index.ErrBadRequest, field)
 		}
 		tq := blevelib.NewTermQuery(facetValue(text))
@@ -291,15 +289,6 @@ func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) que
 	return q
 }
 
-func isKeywordField(f string) bool {
-	for _, k := range index.FacetFields {
-		if k == f {
-			return true
-		}
-	}
-	return false
-}
-
 // prefixQuery matches words that start with the prefix: a prefix typed
 // without marks on the folded field, so that "hanoi*"-style completions
 // ignore marks; one typed with marks on the canonical words, spelled as
@@ -391,7 +380,7 @@ type termCount struct {
 // a short prefix, so answers are kept for a minute.
 func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termCount, error) {
 	key := field + "\x00" + prefix
-	if c, ok := b.prefixes.get(key); ok {
+	if c, ok := b.prefixes.Get(key); ok {
 		return c, nil
 	}
 	// One snapshot for the words and their counts.
@@ -436,7 +425,7 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 		tfr.Close()
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].count > out[j].count })
-	b.prefixes.put(key, out)
+	b.prefixes.Put(key, out)
 	return out, nil
 }
 
@@ -489,40 +478,4 @@ func (b *Bleve) Frequencies(ctx context.Context, texts []string) ([]uint64, erro
 		}
 	}
 	return out, nil
-}
-
-// prefixCache keeps recent prefixCounts answers for a while: completions a
-// minute old are still good completions.
-type prefixCache struct {
-	mu      sync.Mutex
-	entries map[string]prefixEntry
-}
-
-type prefixEntry struct {
-	counts []termCount
-	at     time.Time
-}
-
-const (
-	prefixTTL     = time.Minute
-	prefixEntries = 4096
-)
-
-func (c *prefixCache) get(key string) ([]termCount, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok || time.Since(e.at) > prefixTTL {
-		return nil, false
-	}
-	return e.counts, true
-}
-
-func (c *prefixCache) put(key string, counts []termCount) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= prefixEntries {
-		c.entries = map[string]prefixEntry{}
-	}
-	c.entries[key] = prefixEntry{counts, time.Now()}
 }

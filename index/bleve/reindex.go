@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	bindex "github.com/blevesearch/bleve_index_api"
-
 	"github.com/tracuu/tracuu/internal/article"
 
 	"github.com/tracuu/tracuu/index"
@@ -134,13 +132,7 @@ func (b *Bleve) scan(ctx context.Context, n int, fn func([]article.Article) erro
 		if doc == nil {
 			continue
 		}
-		var src []byte
-		doc.VisitFields(func(f bindex.Field) {
-			if f.Name() == fSource {
-				src = f.Value()
-			}
-		})
-		a, err := decodeSource(src)
+		a, err := storedArticle(doc)
 		if err != nil {
 			return fmt.Errorf("article %s: %w", id, err)
 		}

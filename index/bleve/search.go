@@ -59,12 +59,16 @@ func (b *Bleve) Search(ctx context.Context, req index.Request) (index.Result, er
 			joint = append(joint, f)
 		}
 	}
-	// A search that asks for no hits only counts: no scores, no optional
-	// clauses.
+	// Counting needs no scores and no optional clauses: a search that asks
+	// for no hits only counts, and so do the facet searches below.
 	countOnly := size == 0 && !req.Collapse
+	countQ := q
+	if countOnly || len(separate) > 0 {
+		countQ = required(q)
+	}
 	mq := q
 	if countOnly {
-		mq = required(q)
+		mq = countQ
 	}
 	mainQ := b.counting(b.filtered(mq, req, ""), joint)
 	main := blevelib.NewSearchRequestOptions(mainQ, size, offset, false)
@@ -108,7 +112,7 @@ func (b *Bleve) Search(ctx context.Context, req index.Request) (index.Result, er
 		out.Facets[f] = mainQ.counts.result(f, facetSizes[f])
 	}
 	for _, f := range separate {
-		fq := b.counting(b.filtered(required(q), req, f), []string{f})
+		fq := b.counting(b.filtered(countQ, req, f), []string{f})
 		freq := blevelib.NewSearchRequestOptions(fq, 0, 0, false)
 		freq.Score = blevelib.ScoreNone
 		if _, err := b.search(ctx, freq); err != nil {

@@ -26,6 +26,7 @@ import (
 	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/article"
 	"github.com/tracuu/tracuu/internal/indexdoc"
+	"github.com/tracuu/tracuu/internal/recent"
 )
 
 // ErrNoIndex is Open's error when cfg.ReadOnly and the alias names no
@@ -41,9 +42,9 @@ type Backend struct {
 	alias string // what every call addresses: an alias, or an index of that name
 	// importing: writes skip refresh=wait_for until EndImport refreshes once.
 	importing atomic.Bool
-	prefixes  prefixCache
-	mu        sync.Mutex // guards target
-	target    string     // the index behind alias when last looked up
+	prefixes  recent.Cache[[]termCount] // completions a minute old are still good completions
+	mu        sync.Mutex                // guards target
+	target    string                    // the index behind alias when last looked up
 }
 
 var (

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/tracuu/tracuu/internal/terms"
 	"github.com/tracuu/tracuu/internal/vi"
@@ -138,7 +136,7 @@ type termCount struct {
 // Answers are kept for a minute: completions a minute old are still good.
 func (b *Backend) prefixCounts(ctx context.Context, field, prefix string) ([]termCount, error) {
 	key := field + "\x00" + prefix
-	if c, ok := b.prefixes.get(key); ok {
+	if c, ok := b.prefixes.Get(key); ok {
 		return c, nil
 	}
 	folded := field == fTitleFolded || field == fBodyFolded
@@ -213,41 +211,6 @@ func (b *Backend) prefixCounts(ctx context.Context, field, prefix string) ([]ter
 		}
 		return strings.Compare(a.term, c.term)
 	})
-	b.prefixes.put(key, out)
+	b.prefixes.Put(key, out)
 	return out, nil
-}
-
-// prefixCache keeps recent prefixCounts answers for a while.
-type prefixCache struct {
-	mu      sync.Mutex
-	entries map[string]prefixEntry
-}
-
-type prefixEntry struct {
-	counts []termCount
-	at     time.Time
-}
-
-const (
-	prefixTTL     = time.Minute
-	prefixEntries = 4096
-)
-
-func (c *prefixCache) get(key string) ([]termCount, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok || time.Since(e.at) > prefixTTL {
-		return nil, false
-	}
-	return e.counts, true
-}
-
-func (c *prefixCache) put(key string, counts []termCount) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= prefixEntries {
-		c.entries = map[string]prefixEntry{}
-	}
-	c.entries[key] = prefixEntry{counts, time.Now()}
 }

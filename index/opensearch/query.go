@@ -49,15 +49,6 @@ func textFields(field string) []textField {
 	return nil
 }
 
-func isKeywordField(f string) bool {
-	for _, k := range index.FacetFields {
-		if k == f {
-			return true
-		}
-	}
-	return false
-}
-
 // planner translates a query tree; prefix completions ask the engine.
 type planner struct {
 	ctx context.Context
@@ -190,7 +181,7 @@ func withBoost(q obj, boost float64) obj {
 func textQuery(field, text string, phrase, scoreFolded bool) (obj, error) {
 	fields := textFields(field)
 	if fields == nil {
-		if !isKeywordField(field) {
+		if !index.IsFacetField(field) {
 			return nil, fmt.Errorf("%w: unknown field %q", index.ErrBadRequest, field)
 		}
 		return term(field, indexdoc.FacetValue(text), 1), nil

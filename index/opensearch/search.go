@@ -441,20 +441,7 @@ func (b *Backend) collapse(ctx context.Context, q obj, req index.Request, hits [
 			seen[c] = true
 		}
 	}
-	var reps []rawHit
-	for _, h := range hits {
-		c := h.Source.Cluster
-		if c != "" && seen[c] {
-			continue
-		}
-		seen[c] = c != ""
-		reps = append(reps, h)
-	}
-	if req.Offset >= len(reps) {
-		reps = nil
-	} else {
-		reps = reps[req.Offset:min(len(reps), req.Offset+req.Size)]
-	}
+	reps := index.FirstOfClusters(hits, func(h rawHit) string { return h.Source.Cluster }, seen, req.Offset, req.Size)
 	if len(reps) == 0 {
 		return nil
 	}
@@ -481,7 +468,7 @@ func (b *Backend) collapse(ctx context.Context, q obj, req index.Request, hits [
 		return nil
 	}
 	body := obj{
-		"query": filtered(q, withClusters(req, clusters)), "size": 0, "track_total_hits": false,
+		"query": filtered(q, req.WithFilter(index.FieldCluster, clusters)), "size": 0, "track_total_hits": false,
 		"aggs": obj{"c": obj{"terms": obj{"field": index.FieldCluster, "size": len(clusters)}}},
 	}
 	ans, err := b.search(ctx, body)
@@ -501,23 +488,8 @@ func (b *Backend) collapse(ctx context.Context, q obj, req index.Request, hits [
 	for _, bk := range agg.Buckets {
 		counts[bk.Key] = bk.DocCount
 	}
-	for i := range out.Hits {
-		if n := counts[out.Hits[i].Article.Cluster]; n > 1 {
-			out.Hits[i].Copies = n - 1
-		}
-	}
+	index.SetCopies(out.Hits, counts)
 	return nil
-}
-
-// withClusters is req narrowed to the given clusters.
-func withClusters(req index.Request, clusters []string) index.Request {
-	f := make(map[string][]string, len(req.Filters)+1)
-	for k, v := range req.Filters {
-		f[k] = v
-	}
-	f[index.FieldCluster] = clusters
-	req.Filters = f
-	return req
 }
 
 // clustersBefore returns the clusters of hits that also have a match
@@ -540,7 +512,7 @@ func (b *Backend) clustersBefore(ctx context.Context, q obj, req index.Request, 
 		return nil, err
 	}
 	body := obj{
-		"query": filtered(q, withClusters(req, clusters)), "size": priorLimit,
+		"query": filtered(q, req.WithFilter(index.FieldCluster, clusters)), "size": priorLimit,
 		"sort": sortOrder(req.Sort, true), "search_after": after, "_source": arr{index.FieldCluster},
 		"track_total_hits": false,
 	}

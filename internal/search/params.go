@@ -149,22 +149,13 @@ func ParseParams(v url.Values) (Params, error) {
 			if f = strings.TrimSpace(f); f == "" {
 				continue
 			}
-			if !isFacet(f) {
+			if !index.IsFacetField(f) {
 				return p, &ParamError{Param: "facets", Msg: fmt.Sprintf("%q is not one of %s", f, strings.Join(index.FacetFields, ","))}
 			}
 			p.Facets = append(p.Facets, f)
 		}
 	}
 	return p, nil
-}
-
-func isFacet(f string) bool {
-	for _, k := range index.FacetFields {
-		if k == f {
-			return true
-		}
-	}
-	return false
 }
 
 // boolParam reads a switch: 1 or true, 0 or false, absent is off.
