@@ -32,6 +32,7 @@ import (
 //   - host names stay whole ("vnexpress.net"); a URL or an e-mail address
 //     splits like a code, at "://", "/", "@": it is found as a phrase.
 const (
+	AnalyzerWords            = "vi_words"          // the word fields: each syllable canonical, then folded at the same position when that differs
 	AnalyzerExact            = "vi_exact"          // canonical syllables: NFC, one tone placement, lower case
 	AnalyzerFolded           = "vi_folded"         // the same with every mark removed and đ→d
 	AnalyzerExactPairs       = "vi_exact_pairs"    // adjacent canonical syllables joined: "dân chủ"
@@ -40,6 +41,7 @@ const (
 	filterNormalize          = "vi_normalize"
 	filterFold               = "vi_fold"
 	filterPairs              = "vi_pairs"
+	filterWords              = "vi_words"
 	filterMaxLength          = "vi_max_length"
 	pairSep             byte = ' ' // joins the two syllables of a pair term, as a user types them
 )
@@ -158,6 +160,11 @@ func init() {
 	}); err != nil {
 		panic(fmt.Sprintf("register token filter %s: %v", filterPairs, err))
 	}
+	if err := registry.RegisterTokenFilter(filterWords, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return wordsFilter{}, nil
+	}); err != nil {
+		panic(fmt.Sprintf("register token filter %s: %v", filterWords, err))
+	}
 	if err := registry.RegisterTokenizer(tokenizerBreaks, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
 		return breakTokenizer{bunicode.NewUnicodeTokenizer()}, nil
 	}); err != nil {
@@ -170,6 +177,7 @@ var analyzerDefs = map[string]struct {
 	tokenizer string
 	filters   []string
 }{
+	AnalyzerWords:       {tokenizerBreaks, []string{filterMaxLength, filterWords}},
 	AnalyzerExact:       {bunicode.Name, []string{filterMaxLength, filterNormalize}},
 	AnalyzerFolded:      {bunicode.Name, []string{filterMaxLength, filterFold}},
 	AnalyzerExactPairs:  {tokenizerBreaks, []string{filterMaxLength, filterNormalize, filterPairs}},

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	blevelib "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/tracuu/tracuu/index"
@@ -29,6 +30,7 @@ import (
 const (
 	currentFile = "CURRENT"       // names the live version directory inside an index dir
 	schemaKey   = "tracuu_schema" // internal key holding SchemaVersion
+	layoutKey   = "tracuu_layout" // internal key holding LayoutVersion; absent in layout 1
 	// batchSize is the articles per Bleve batch. Bleve holds a batch's
 	// analysis and its new segment in memory at once, so the batch bounds
 	// the import's memory; larger ones were no faster (docs/defaults.md).
@@ -41,6 +43,7 @@ type Bleve struct {
 	dir      string // the index directory given by the operator
 	path     string // the live version directory inside it
 	plan     fieldPlan
+	schema   Schema // what Upsert writes of each text
 	facets   *facetCache
 	prefixes recent.Cache[[]termCount] // completions a minute old are still good completions
 	lengths  lengthStats               // BM25 statistics (bm25.go)
@@ -70,7 +73,11 @@ func newBleve(idx blevelib.Index, dir, path string, opts Options) *Bleve {
 	if opts.Tuning != nil {
 		t = *opts.Tuning
 	}
-	return &Bleve{idx: idx, dir: dir, path: path, plan: fieldPlan{tuning: t}, facets: newFacetCache()}
+	sc := defaultSchema
+	if opts.Schema != nil {
+		sc = *opts.Schema
+	}
+	return &Bleve{idx: idx, dir: dir, path: path, plan: fieldPlan{tuning: t}, schema: sc, facets: newFacetCache()}
 }
 
 // Open opens the index in dir, creating an empty one when dir holds none.
@@ -140,6 +147,14 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 		return nil, fmt.Errorf("%w: index %s has schema %q, this tracuu writes %d; run `tracuu reindex --index %s`",
 			index.ErrSchema, path, v, SchemaVersion, dir)
 	}
+	if got, err := layoutOf(idx); err != nil || got != LayoutVersion && !opts.AnySchema {
+		idx.Close()
+		if err != nil {
+			return nil, fmt.Errorf("open index %s: %w", path, err)
+		}
+		return nil, fmt.Errorf("%w: index %s has Bleve layout %d, this tracuu writes %d; run `tracuu reindex --index %s`",
+			index.ErrSchema, path, got, LayoutVersion, dir)
+	}
 	return b, nil
 }
 
@@ -163,11 +178,29 @@ func createVersion(dir string, opts Options) (*Bleve, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
-	if err := idx.SetInternal([]byte(schemaKey), []byte(strconv.Itoa(SchemaVersion))); err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("create index %s: %w", path, err)
+	for key, v := range map[string]int{schemaKey: SchemaVersion, layoutKey: LayoutVersion} {
+		if err := idx.SetInternal([]byte(key), []byte(strconv.Itoa(v))); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("create index %s: %w", path, err)
+		}
 	}
 	return newBleve(idx, dir, path, opts), nil
+}
+
+// layoutOf reads the layout version an index was written with.
+func layoutOf(idx blevelib.Index) (int, error) {
+	v, err := idx.GetInternal([]byte(layoutKey))
+	if err != nil {
+		return 0, fmt.Errorf("read layout version: %w", err)
+	}
+	if v == nil {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(string(v))
+	if err != nil {
+		return 0, fmt.Errorf("layout version %q: %w", v, err)
+	}
+	return n, nil
 }
 
 // makeCurrent points the index directory's CURRENT file at this version,
@@ -230,11 +263,11 @@ func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
 		if a.ID == "" {
 			return fmt.Errorf("upsert: article %q has no id", a.Title)
 		}
-		doc, err := document(a)
+		doc, err := b.document(a)
 		if err != nil {
 			return fmt.Errorf("upsert %s: %w", a.ID, err)
 		}
-		if err := batch.Index(a.ID, doc); err != nil {
+		if err := batch.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("upsert %s: %w", a.ID, err)
 		}
 		if batch.Size() >= batchSize {
@@ -252,20 +285,36 @@ func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
 	return nil
 }
 
-// document turns an article into the field map the mapping describes.
-// The stored record keeps title, lead and body as published (only NFC, which
-// changes no letter a reader sees): a quote must carry the source's "hoả",
-// not the canonical "hỏa". The indexed fields get the cleaned text (one tone
-// placement, no invisible characters); highlights re-read the stored text
-// and compare folded words, so they need no offsets from the index.
-func document(a *article.Article) (map[string]interface{}, error) {
+// document turns an article into a Bleve document: the mapping maps the
+// facet, date and stored fields, and the texts are added as fields that
+// analyse themselves (fields.go). The stored record keeps title, lead and
+// body as published (only NFC, which changes no letter a reader sees): a
+// quote must carry the source's "hoả", not the canonical "hỏa". The
+// indexed fields get the cleaned text (one tone placement, no invisible
+// characters); highlights re-read the stored text and compare folded
+// words, so they need no offsets from the index.
+func (b *Bleve) document(a *article.Article) (*document.Document, error) {
 	d, err := indexdoc.New(a)
 	if err != nil {
 		return nil, err
 	}
+	doc := document.NewDocument(d.ID)
+	if err := b.idx.Mapping().MapDocument(doc, fieldMap(&d)); err != nil {
+		return nil, err
+	}
+	for _, f := range analyzedFields(b.schema, d.Title, fTitle, fTitleFPairs) {
+		doc.AddField(f)
+	}
+	for _, f := range analyzedFields(b.schema, d.Text, fBody, fBodyFPairs) {
+		doc.AddField(f)
+	}
+	return doc, nil
+}
+
+// fieldMap is the part of a document the mapping maps: everything but the
+// texts.
+func fieldMap(d *indexdoc.Doc) map[string]interface{} {
 	doc := map[string]interface{}{
-		fTitle: d.Title, fTitleFolded: d.Title,
-		fBody: d.Text, fBodyFolded: d.Text,
 		fSource: string(d.Stored),
 		fHash:   d.Hash,
 		fUID:    d.ID,
@@ -287,7 +336,7 @@ func document(a *article.Article) (map[string]interface{}, error) {
 		doc[index.FieldYear] = d.Year()
 		doc[index.FieldMonth] = d.Month()
 	}
-	return doc, nil
+	return doc
 }
 
 // facetValue is the one spelling a facet bucket is counted under.

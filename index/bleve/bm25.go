@@ -78,10 +78,6 @@ func (b *Bleve) measureLengths(ctx context.Context) (map[string]float64, error) 
 	if !ok {
 		return nil, fmt.Errorf("sample stored articles: mapping of type %T", b.idx.Mapping())
 	}
-	words, pairs := m.AnalyzerNamed(AnalyzerExact), m.AnalyzerNamed(AnalyzerFoldedPairs)
-	if words == nil || pairs == nil {
-		return nil, fmt.Errorf("sample stored articles: analyzers missing from the mapping")
-	}
 	req := blevelib.NewSearchRequestOptions(blevelib.NewMatchAllQuery(), lengthSample, 0, false)
 	req.Fields = []string{fSource}
 	res, err := b.idx.SearchInContext(ctx, req)
@@ -97,14 +93,12 @@ func (b *Bleve) measureLengths(ctx context.Context) (map[string]float64, error) 
 			return nil, fmt.Errorf("sample stored article %s: %w", h.ID, err)
 		}
 		for i, text := range []string{a.Title, a.Body} {
-			// Marks change no token boundary: the exact and folded
-			// analyzers of a kind give as many tokens.
+			// The lengths the fields give Bleve: syllables and pairs.
 			f := fields[i]
-			nw, np := float64(len(words.Analyze([]byte(text)))), float64(len(pairs.Analyze([]byte(text))))
-			sum[f.exact] += nw
-			sum[f.folded] += nw
-			sum[f.pairs] += np
-			sum[f.fpairs] += np
+			ta := textAnalysis{text: text, schema: b.schema}
+			ta.run()
+			sum[f.words] += float64(ta.nWords)
+			sum[f.fpairs] += float64(ta.nPairs)
 		}
 	}
 	avg := map[string]float64{}

@@ -63,7 +63,7 @@ func TestSearchCostBudget(t *testing.T) {
 	}
 	visits := func(prefixes ...string) (words int, n uint64) {
 		for _, p := range prefixes {
-			for _, f := range []string{fTitleFolded, fBodyFolded} {
+			for _, f := range []string{fTitle, fBody} {
 				counts, err := b.prefixCounts(ctx, f, p)
 				if err != nil {
 					t.Fatal(err)
@@ -120,7 +120,7 @@ func TestLongWordsAreNotIndexed(t *testing.T) {
 	planted := article.Article{ID: "planted", Title: "zqone " + strings.Repeat("y", 200000),
 		Body: "thật " + strings.Repeat("th", 50000) + " kết thúc"}
 	b := corpusIndex(t, 200, planted)
-	for _, f := range []string{fTitle, fTitleFolded, fBody, fBodyFolded, fTitlePairs, fTitleFPairs, fBodyPairs, fBodyFPairs} {
+	for _, f := range []string{fTitle, fBody, fTitleFPairs, fBodyFPairs} {
 		adv, _ := b.idx.Advanced()
 		r, err := adv.Reader()
 		if err != nil {

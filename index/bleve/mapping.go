@@ -8,16 +8,22 @@ import (
 	"github.com/tracuu/tracuu/index"
 )
 
-// SchemaVersion is the contract's (index.SchemaVersion): the terms and the
-// stored record are the same for every backend. Bleve's layouts so far:
-//
-// 2: syllable-pair fields, BM25 scoring (an interim layout).
-// 3: folded pair fields title_fp, body_fp with positions (they answer
-// phrases); canonical pair fields title_p, body_p without (they rank the
-// spelling typed first); no positions on the word fields.
-// 4: the stored record keeps title, lead and body as published (NFC); older
-// versions stored the canonical tone placement only (see PublishedSchema).
+// SchemaVersion is the contract's (index.SchemaVersion): the stored record
+// every backend keeps. How Bleve lays the terms out is LayoutVersion.
 const SchemaVersion = index.SchemaVersion
+
+// LayoutVersion is the version of this backend's fields; an index of
+// another layout is rebuilt by `tracuu reindex` like one of another
+// schema. Indexes written before the layout had a number are layout 1:
+//
+// 1: canonical and folded word fields without positions, folded pair
+// fields with positions (phrases), canonical pair fields without (the
+// spelling typed ranks first).
+// 2: one word field per text holding canonical and folded terms at each
+// position, with positions (phrases are verified there, in any mix of
+// marked and unmarked words); folded pair fields without positions (they
+// find a phrase's candidates fast); no canonical pairs; no offsets.
+const LayoutVersion = 2
 
 // PublishedSchema is the first schema whose stored records keep the
 // published spelling. A rebuild of an older index cannot restore it: the
@@ -27,39 +33,32 @@ const PublishedSchema = 4
 // Index-internal field names. The user-facing names (site, title, ...) are
 // mapped onto these by the query translation.
 const (
-	fTitle       = "title"
-	fTitleFolded = "title_f"
+	fTitle       = "title"    // the title's words, canonical and folded, with positions
+	fTitleFPairs = "title_fp" // adjacent syllables of the title, folded: "dan chu"
 	fBody        = "body"
-	fBodyFolded  = "body_f"
-	fTitlePairs  = "title_p"  // adjacent syllables of the title, canonical
-	fTitleFPairs = "title_fp" // the same, folded
-	fBodyPairs   = "body_p"
 	fBodyFPairs  = "body_fp"
 	fPublished   = "published"
 	fSource      = "src"  // the article as JSON, stored, not indexed
 	fHash        = "hash" // the article's content hash, stored, not indexed: re-imports skip unchanged articles
 )
 
-// Schema says what an index stores beyond the fixed fields. The product
-// always uses DefaultSchema; yardsticks create indexes with parts left out
+// Schema says what an index stores of its texts. The product always uses
+// DefaultSchema; yardsticks create indexes with parts left out or added
 // (Options.Schema) to measure what each part costs and brings.
 type Schema struct {
-	ExactWords    bool   // word fields in canonical form (title, body) next to the folded ones
+	ExactWords    bool   // canonical spellings in the word fields beside the folded ones
+	WordPositions bool   // positions on the word fields: phrases are exact
 	Pairs         bool   // folded syllable-pair fields (title_fp, body_fp)
-	ExactPairs    bool   // canonical syllable-pair fields too (title_p, body_p)
-	PairPositions bool   // positions on pair fields: phrases of 3+ syllables are exact
-	WordPositions bool   // positions on word fields: only a plan without pairs needs them
+	PairPositions bool   // positions on the pair fields too
 	Scoring       string // "bm25" or "tf-idf"
 }
 
-// defaultSchema is what tracuu indexes. Phrases are answered from the
-// folded pair fields (see plan.go), so the word fields need no positions;
-// the folded pair fields keep theirs so that a phrase of three or more
-// syllables is an exact phrase over pair terms, which are rare and so
-// cheap to verify. Canonical pairs only add to the score of an accented
-// query's matches spelled as typed. BM25 ranks better than TF-IDF here
-// (README, "Tuning the ranking").
-var defaultSchema = Schema{ExactWords: true, Pairs: true, ExactPairs: true, PairPositions: true, WordPositions: false, Scoring: bindex.BM25Scoring}
+// defaultSchema is what tracuu indexes. A phrase is found by its folded
+// pairs, which are rare terms and so find few candidates fast, and
+// verified on the word field's positions, where a word typed with marks is
+// its canonical term (plan.go). Pair positions would only repeat that
+// check. BM25 ranks better than TF-IDF here (README, "Tuning the ranking").
+var defaultSchema = Schema{ExactWords: true, WordPositions: true, Pairs: true, PairPositions: false, Scoring: bindex.BM25Scoring}
 
 // DefaultSchema is the schema of the product's indexes.
 func DefaultSchema() Schema { return defaultSchema }
@@ -69,9 +68,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) { return newMappingFor(defa
 
 // newMappingFor builds a static mapping: no dynamic fields, no _all, every
 // field typed and given its analyzer explicitly, so that nothing falls back
-// to Bleve's English "standard" analyzer. Each text property of a document
-// is indexed under several field names (words, folded words, pairs,
-// folded pairs): one copy of the text in the document, several fields.
+// to Bleve's English "standard" analyzer. The text fields are declared
+// with the analyzers that describe them, but documents bring them already
+// analysed (fields.go), so the mapping never runs those analyzers at index
+// time.
 func newMappingFor(sc Schema) (*mapping.IndexMappingImpl, error) {
 	m := mapping.NewIndexMapping()
 	if err := AddAnalyzers(m); err != nil {
@@ -94,24 +94,15 @@ func newMappingFor(sc Schema) (*mapping.IndexMappingImpl, error) {
 		f.DocValues = false
 		return f
 	}
-	text := func(prop, folded, pairs, fpairs string) {
-		var fs []*mapping.FieldMapping
-		if sc.ExactWords {
-			fs = append(fs, field(prop, AnalyzerExact, sc.WordPositions))
-		}
+	text := func(words, fpairs string) {
+		fs := []*mapping.FieldMapping{field(words, AnalyzerWords, sc.WordPositions)}
 		if sc.Pairs {
 			fs = append(fs, field(fpairs, AnalyzerFoldedPairs, sc.PairPositions))
 		}
-		if sc.Pairs && sc.ExactPairs {
-			// Canonical pairs only rank (the folded pairs decide what
-			// matches), so they need no positions.
-			fs = append(fs, field(pairs, AnalyzerExactPairs, false))
-		}
-		doc.AddFieldMappingsAt(prop, fs...)
-		doc.AddFieldMappingsAt(folded, field(folded, AnalyzerFolded, sc.WordPositions))
+		doc.AddFieldMappingsAt(words, fs...)
 	}
-	text(fTitle, fTitleFolded, fTitlePairs, fTitleFPairs)
-	text(fBody, fBodyFolded, fBodyPairs, fBodyFPairs)
+	text(fTitle, fTitleFPairs)
+	text(fBody, fBodyFPairs)
 
 	// Facet fields, the near-duplicate cluster key (filtered on and counted
 	// per page of hits, never shown as a facet), and the id as a doc value:

@@ -43,16 +43,16 @@ type fieldPlan struct {
 }
 
 type textField struct {
-	exact, folded string // word fields
-	pairs, fpairs string // pair fields
-	boost         float64
+	words  string // the word field: canonical and folded terms, positions
+	fpairs string // the folded pair field
+	boost  float64
 }
 
 // textFields returns the text fields a query on field searches: title and
 // body for "", none for a field that is not text.
 func (p fieldPlan) textFields(field string) []textField {
-	title := textField{fTitle, fTitleFolded, fTitlePairs, fTitleFPairs, p.tuning.Title}
-	body := textField{fBody, fBodyFolded, fBodyPairs, fBodyFPairs, p.tuning.Body}
+	title := textField{fTitle, fTitleFPairs, p.tuning.Title}
+	body := textField{fBody, fBodyFPairs, p.tuning.Body}
 	switch field {
 	case "":
 		return []textField{title, body}
@@ -64,14 +64,31 @@ func (p fieldPlan) textFields(field string) []textField {
 	return nil
 }
 
-// textQuery matches text in a field: a keyword field by its facet value, a
-// text field word by word. A word typed with marks matches that spelling
-// only (any tone placement, NFC or NFD, any case: the canonical form); a
-// word typed without marks matches every spelling. A phrase of two words or
-// more is answered from the pair fields (phraseQuery). scoreFolded keeps the
-// match but scores marked words by their folded form: the query ranks the
-// spelling typed by other clauses (a phrase, the title).
-func (p fieldPlan) textQuery(field, text string, phrase, scoreFolded bool) (query.Query, error) {
+// match says how textQuery matches the words of a text.
+type match int
+
+const (
+	// allWords requires every word. A word typed with marks matches that
+	// spelling only (any tone placement, NFC or NFD, any case: the
+	// canonical form); a word typed without marks matches every spelling.
+	allWords match = iota
+	// allWordsFolded matches as allWords but scores marked words by their
+	// folded form: the query ranks the spelling typed by other clauses (a
+	// phrase, the title).
+	allWordsFolded
+	// exactPhrase requires the words side by side, in order, each spelled
+	// as typed: found by its pairs, verified on positions (phraseQuery).
+	exactPhrase
+	// nearPhrase scores the words side by side for a query that requires
+	// them by other clauses: as exactPhrase, except that two words are not
+	// verified on positions (phraseQuery).
+	nearPhrase
+)
+
+// textQuery matches text in a field as m says: a keyword field by its
+// facet value, a text field word by word or as a phrase of two words or
+// more.
+func (p fieldPlan) textQuery(field, text string, m match) (query.Query, error) {
 	fields := p.textFields(field)
 	if fields == nil {
 		if !index.IsFacetField(field) {
@@ -87,15 +104,13 @@ func (p fieldPlan) textQuery(field, text string, phrase, scoreFolded bool) (quer
 	}
 	var any []query.Query
 	for _, f := range fields {
-		if phrase && len(words) >= 2 {
-			any = append(any, p.phraseQuery(f, words))
+		if (m == exactPhrase || m == nearPhrase) && len(words) >= 2 {
+			any = append(any, p.phraseQuery(f, words, m == exactPhrase))
 			continue
 		}
-		// Words are terms: a positional phrase would need positions, which
-		// the word fields do not keep.
 		var must []query.Query
 		for _, w := range words {
-			must = append(must, p.wordQuery(f, w.Term, scoreFolded)...)
+			must = append(must, p.wordQuery(f, w.Term, m == allWordsFolded)...)
 		}
 		any = append(any, conjunction(must))
 	}
@@ -130,14 +145,17 @@ func (fp fieldPlan) words(q index.Words) (wordsPlan, error) {
 	if len(q.Words) == 0 {
 		return p, fmt.Errorf("%w: Words without a word", index.ErrBadRequest)
 	}
-	several := len(q.Words) > 1 // then the words are scored folded
+	each := allWords
+	if len(q.Words) > 1 {
+		each = allWordsFolded
+	}
 	for _, w := range q.Words {
-		wq, err := fp.textQuery(q.Field, w.Text, false, several)
+		wq, err := fp.textQuery(q.Field, w.Text, each)
 		if err != nil {
 			return p, err
 		}
 		if w.Reading != "" {
-			rq, err := fp.textQuery(q.Field, w.Reading, false, several)
+			rq, err := fp.textQuery(q.Field, w.Reading, each)
 			if err != nil {
 				return p, err
 			}
@@ -145,19 +163,19 @@ func (fp fieldPlan) words(q index.Words) (wordsPlan, error) {
 		}
 		p.words = append(p.words, wq)
 	}
-	if !several {
+	if len(q.Words) == 1 {
 		return p, nil
 	}
 	var title []query.Query
 	for _, meant := range q.Meant() {
-		tq, err := fp.textQuery(index.FieldTitle, meant, false, false)
+		tq, err := fp.textQuery(index.FieldTitle, meant, allWords)
 		if err != nil {
 			return p, err
 		}
 		title = append(title, tq)
 	}
 	var err error
-	if p.phrase, err = fp.textQuery(q.Field, q.Span(), true, false); err != nil {
+	if p.phrase, err = fp.textQuery(q.Field, q.Span(), nearPhrase); err != nil {
 		return p, err
 	}
 	if q.Field == "" {
@@ -170,55 +188,69 @@ func (fp fieldPlan) words(q index.Words) (wordsPlan, error) {
 // its folded form differ.
 func marked(tok []byte) bool { return !bytes.Equal(vi.FoldToken(tok), tok) }
 
-// wordQuery matches one canonical word in the word fields of f: its
-// spelling when it has marks and the schema keeps canonical words,
-// otherwise its folded form.
+// wordQuery matches one canonical word in the word field of f: its
+// spelling when it has marks, otherwise its folded form.
 func (p fieldPlan) wordQuery(f textField, tok []byte, scoreFolded bool) []query.Query {
-	folded := termQuery(f.folded, string(vi.FoldToken(tok)), f.boost)
+	folded := termQuery(f.words, string(vi.FoldToken(tok)), f.boost)
 	if !marked(tok) || !defaultSchema.ExactWords {
 		return []query.Query{folded}
 	}
 	if scoreFolded {
 		// The spelling decides the match without adding to the score.
-		return []query.Query{folded, termQuery(f.exact, string(tok), 0)}
+		return []query.Query{folded, termQuery(f.words, string(tok), 0)}
 	}
-	return []query.Query{termQuery(f.exact, string(tok), f.boost*p.tuning.Exact)}
+	return []query.Query{termQuery(f.words, string(tok), f.boost*p.tuning.Exact)}
 }
 
 // phraseQuery matches the canonical words ws (two or more) side by side
-// and in order, each marked word spelled as typed. The folded pair phrase
-// decides adjacency (pairPhrase); the spelling is then required by the
-// canonical pair of two marked neighbours, or by the canonical word of a
-// marked word without a marked neighbour. Two marked words are their
-// canonical pair alone: one term, exact.
-func (p fieldPlan) phraseQuery(f textField, ws analysis.TokenStream) query.Query {
+// and in order, each marked word spelled as typed. The folded pairs find
+// the candidates (pairPhrase): rare terms, so few articles. Two unmarked
+// words are their folded pair alone, one exact term. Otherwise a
+// positional phrase on the word field decides: each marked word is its
+// canonical term there, each unmarked one its folded term, at the
+// positions the query gives them; it adds to the score only when a word
+// has marks, which ranks the spelling typed first. When not exact (the
+// ranking clause of plain words, fieldPlan.words, which other clauses
+// restrict to the right articles), two marked words are their pair and
+// the marked words anywhere in the field, scored the same: a frequent
+// pair would otherwise have the positions of thousands of articles read
+// for a bonus.
+func (p fieldPlan) phraseQuery(f textField, ws analysis.TokenStream, exact bool) query.Query {
 	boost := f.boost * p.tuning.Pairs
-	var must []query.Query
-	covered := make([]bool, len(ws))
-	if defaultSchema.ExactPairs {
-		for i := 1; i < len(ws); i++ {
-			a, b := ws[i-1], ws[i]
-			if b.Position != a.Position+1 || !marked(a.Term) || !marked(b.Term) {
-				continue
-			}
-			pair := string(a.Term) + string(pairSep) + string(b.Term)
-			must = append(must, termQuery(f.pairs, pair, f.boost*p.tuning.Exact))
-			covered[i-1], covered[i] = true, true
+	fws := foldWords(ws)
+	pairs := pairPhrase(f.fpairs, f.words, fws, boost)
+	var marks []query.Query
+	for _, w := range ws {
+		if marked(w.Term) && defaultSchema.ExactWords {
+			marks = append(marks, termQuery(f.words, string(w.Term), f.boost*p.tuning.Exact))
 		}
 	}
-	if len(ws) == 2 && len(must) == 1 {
-		tq := must[0].(*query.TermQuery)
-		tq.SetBoost(boost + f.boost*p.tuning.Exact)
-		return tq
+	onePair := len(ws) == 2 && ws[1].Position == ws[0].Position+1
+	if onePair && (!exact || len(marks) == 0) || !defaultSchema.WordPositions {
+		return conjunction(append(pairs, marks...))
 	}
-	if defaultSchema.ExactWords {
-		for i, w := range ws {
-			if !covered[i] && marked(w.Term) {
-				must = append(must, termQuery(f.exact, string(w.Term), f.boost*p.tuning.Exact))
-			}
+	v := &verifiedPhrase{candidates: pairs, field: f.words, slots: wordSlots(ws, fws)}
+	if len(marks) > 0 {
+		v.boost = f.boost * p.tuning.Exact
+	}
+	return v
+}
+
+// wordSlots are the terms of a phrase of ws in the word field, one slot
+// per position from the first: a marked word as its canonical term, an
+// unmarked one as its folded term (fws), and an empty slot where the query
+// left a position gap.
+func wordSlots(ws, fws analysis.TokenStream) []string {
+	first := ws[0].Position
+	slots := make([]string, ws[len(ws)-1].Position-first+1)
+	for i, w := range ws {
+		t := string(fws[i].Term)
+		if marked(w.Term) && defaultSchema.ExactWords {
+			t = string(w.Term)
 		}
+		slots[w.Position-first] = t
 	}
-	return conjunction(append([]query.Query{pairPhrase(f.fpairs, f.folded, foldWords(ws), boost)}, must...))
+	return slots
 }
 
 func termQuery(field, term string, boost float64) *query.TermQuery {
@@ -246,47 +278,39 @@ func foldWords(ws analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
-// pairPhrase matches the words ws (two or more, analyzed for the pair
-// field) as a phrase, using the pair field pairs and, for a word that
-// sentence punctuation in the query left alone, the word field words.
+// pairPhrase returns what a phrase of the words ws (two or more, folded,
+// positions kept) requires: its folded pairs and, for a word that sentence
+// punctuation in the query left alone, its folded term in the word field
+// words.
 //
 // Two words are one pair term: an exact phrase match at the cost of one
 // term lookup, where a positional phrase over two frequent syllables
 // decodes the positions of every article holding both (Bleve's weak spot
-// on frequent syllables). More
-// words are a positional phrase over their pair terms ("là người",
-// "người có"): still exact, and cheap, because pair terms are rare, so few
-// articles hold them all and few positions are read. Without positions on
-// pair fields (a schema variant) it falls back to requiring every pair,
-// which is nearly exact.
-func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) query.Query {
+// on frequent syllables). For more words, every pair is required: few
+// articles hold them all, and phraseQuery checks their order on those
+// alone. With positions on the pair fields (a schema variant) the pairs of
+// a run are a positional phrase themselves.
+func pairPhrase(pairs, words string, ws analysis.TokenStream, boost float64) []query.Query {
 	runs, single := pairTerms(ws)
+	// Bleve scores a conjunction as the sum of its parts and ignores its
+	// own boost: each part carries it.
 	var must []query.Query
 	for _, run := range runs {
 		switch {
 		case len(run) == 1 || !defaultSchema.PairPositions:
 			for _, p := range run {
-				tq := blevelib.NewTermQuery(p)
-				tq.SetField(pairs)
-				must = append(must, tq)
+				must = append(must, termQuery(pairs, p, boost))
 			}
 		default:
-			must = append(must, query.NewPhraseQuery(run, pairs))
+			pq := query.NewPhraseQuery(run, pairs)
+			pq.SetBoost(boost)
+			must = append(must, pq)
 		}
 	}
 	for _, w := range single {
-		tq := blevelib.NewTermQuery(w)
-		tq.SetField(words)
-		must = append(must, tq)
+		must = append(must, termQuery(words, w, boost))
 	}
-	var q query.Query
-	if len(must) == 1 {
-		q = must[0]
-	} else {
-		q = blevelib.NewConjunctionQuery(must...)
-	}
-	q.(query.BoostableQuery).SetBoost(boost)
-	return q
+	return must
 }
 
 // prefixQuery matches words that start with the prefix: a prefix typed
@@ -308,12 +332,9 @@ func (b *Bleve) prefixQuery(ctx context.Context, q index.Prefix) (query.Query, e
 	}
 	var any []query.Query
 	for _, f := range fields {
-		field := f.folded
-		if exact {
-			field = f.exact
-		}
+		field := f.words
 		if q.Top <= 0 {
-			counts, err := b.prefixCounts(ctx, f.folded, p)
+			counts, err := b.prefixCounts(ctx, f.words, p)
 			if err != nil {
 				return nil, err
 			}
@@ -324,10 +345,18 @@ func (b *Bleve) prefixQuery(ctx context.Context, q index.Prefix) (query.Query, e
 			if err := charge(ctx, p, len(counts), visits); err != nil {
 				return nil, err
 			}
-			pq := blevelib.NewPrefixQuery(p)
-			pq.SetField(field)
-			pq.SetBoost(f.boost)
-			any = append(any, pq)
+			if exact {
+				pq := blevelib.NewPrefixQuery(p)
+				pq.SetField(field)
+				pq.SetBoost(f.boost)
+				any = append(any, pq)
+				continue
+			}
+			// The folded terms only: the canonical ones beside them in
+			// the word field would match the same articles again.
+			for _, c := range counts {
+				any = append(any, termQuery(field, c.term, f.boost))
+			}
 			continue
 		}
 		terms, err := b.frequentTerms(ctx, field, p, q.Top, q.MaxDocs)
@@ -373,7 +402,7 @@ type termCount struct {
 }
 
 // prefixCounts returns the terms of field starting with prefix, most
-// frequent first. The dictionary's own counts cannot be used: zapx
+// frequent first; for a prefix without marks, the terms without marks. The dictionary's own counts cannot be used: zapx
 // (v17.0) keeps the one-document flag of a term seen earlier in the same
 // iteration, so later terms count 1 in that segment. The count is taken
 // from a term reader instead, which adds up over the hundreds of words of
@@ -397,6 +426,9 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 	if err != nil {
 		return nil, fmt.Errorf("prefix %q: %w", prefix, err)
 	}
+	// A prefix without marks stands for every spelling: its words are the
+	// folded terms of the field, not the canonical ones that start alike.
+	folded := !vi.HasMarks(prefix)
 	var terms []string
 	for {
 		e, err := d.Next()
@@ -406,6 +438,9 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 		}
 		if e == nil {
 			break
+		}
+		if folded && marked([]byte(e.Term)) {
+			continue
 		}
 		terms = append(terms, e.Term)
 	}
@@ -430,11 +465,13 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 }
 
 // Frequencies counts each text's articles from the term dictionaries: a
-// word in the canonical word fields when it has marks, else in the folded
-// ones; two words as their pair, canonical when both have marks. The count
-// is the larger of the title's and the body's (an article may hold the
-// text in both), and deleted articles not yet merged away still count: an
-// estimate, at the cost of a dictionary lookup per field.
+// word as its term in the word fields (canonical when it has marks, else
+// folded), two words as their folded pair; two marked words count as the
+// fewest articles holding either spelling or their folded pair, an upper
+// bound of the phrase's count. The count is the larger of the title's and
+// the body's (an article may hold the text in both), and deleted articles
+// not yet merged away still count: an estimate, at the cost of a few
+// dictionary lookups per field.
 func (b *Bleve) Frequencies(ctx context.Context, texts []string) ([]uint64, error) {
 	out := make([]uint64, len(texts))
 	adv, err := b.idx.Advanced()
@@ -446,6 +483,20 @@ func (b *Bleve) Frequencies(ctx context.Context, texts []string) ([]uint64, erro
 		return nil, fmt.Errorf("frequencies: %w", err)
 	}
 	defer r.Close()
+	count := func(field, term string) (uint64, error) {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return 0, fmt.Errorf("frequencies: %w", err)
+		}
+		defer tfr.Close()
+		return tfr.Count(), nil
+	}
+	word := func(f textField, tok []byte) (string, string) {
+		if marked(tok) && defaultSchema.ExactWords {
+			return f.words, string(tok)
+		}
+		return f.words, string(vi.FoldToken(tok))
+	}
 	fields := b.plan.textFields("") // title and body
 	for i, text := range texts {
 		if err := ctx.Err(); err != nil {
@@ -453,28 +504,33 @@ func (b *Bleve) Frequencies(ctx context.Context, texts []string) ([]uint64, erro
 		}
 		ws := queryWords.Analyze([]byte(text))
 		for _, f := range fields {
-			field, term := "", ""
+			var lookups [][2]string
 			switch {
-			case len(ws) == 1 && marked(ws[0].Term) && defaultSchema.ExactWords:
-				field, term = f.exact, string(ws[0].Term)
 			case len(ws) == 1:
-				field, term = f.folded, string(vi.FoldToken(ws[0].Term))
+				field, term := word(f, ws[0].Term)
+				lookups = append(lookups, [2]string{field, term})
 			case len(ws) == 2 && ws[1].Position == ws[0].Position+1 && defaultSchema.Pairs:
 				a, c := ws[0].Term, ws[1].Term
-				if marked(a) && marked(c) && defaultSchema.ExactPairs {
-					field, term = f.pairs, string(a)+string(pairSep)+string(c)
-				} else {
-					field, term = f.fpairs, string(vi.FoldToken(a))+string(pairSep)+string(vi.FoldToken(c))
+				lookups = append(lookups, [2]string{f.fpairs, string(vi.FoldToken(a)) + string(pairSep) + string(vi.FoldToken(c))})
+				if marked(a) && marked(c) {
+					fa, ta := word(f, a)
+					fc, tc := word(f, c)
+					lookups = append(lookups, [2]string{fa, ta}, [2]string{fc, tc})
 				}
 			default:
 				continue
 			}
-			tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-			if err != nil {
-				return nil, fmt.Errorf("frequencies: %w", err)
+			var n uint64
+			for k, l := range lookups {
+				c, err := count(l[0], l[1])
+				if err != nil {
+					return nil, err
+				}
+				if k == 0 || c < n {
+					n = c
+				}
 			}
-			out[i] = max(out[i], tfr.Count())
-			tfr.Close()
+			out[i] = max(out[i], n)
 		}
 	}
 	return out, nil

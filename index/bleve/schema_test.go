@@ -13,18 +13,40 @@ import (
 )
 
 func TestOpenOldSchemaAsksForReindex(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "ix")
-	b, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.idx.SetInternal([]byte(schemaKey), []byte("0")); err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
-	_, err = Open(dir, Options{})
-	if !errors.Is(err, index.ErrSchema) || !strings.Contains(err.Error(), "tracuu reindex") {
-		t.Errorf("open of a schema-0 index: %v; want ErrSchema telling to reindex", err)
+	for _, tc := range []struct {
+		name  string
+		older func(b *Bleve) error
+	}{
+		{"schema 0", func(b *Bleve) error { return b.idx.SetInternal([]byte(schemaKey), []byte("0")) }},
+		// An index from before layouts had a number: layout 1.
+		{"layout 1", func(b *Bleve) error { return b.idx.DeleteInternal([]byte(layoutKey)) }},
+	} {
+		dir := filepath.Join(t.TempDir(), "ix")
+		b, err := Open(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tc.older(b); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+		_, err = Open(dir, Options{})
+		if !errors.Is(err, index.ErrSchema) || !strings.Contains(err.Error(), "tracuu reindex") {
+			t.Errorf("open of a %s index: %v; want ErrSchema telling to reindex", tc.name, err)
+		}
+		b, err = Open(dir, Options{AnySchema: true})
+		if err != nil {
+			t.Fatalf("open of a %s index to rebuild it: %v", tc.name, err)
+		}
+		next, _, err := Rebuild(context.Background(), b, nil)
+		b.Close()
+		if err != nil {
+			t.Fatalf("rebuild of a %s index: %v", tc.name, err)
+		}
+		if got, err := layoutOf(next.idx); err != nil || got != LayoutVersion {
+			t.Errorf("rebuilt %s index has layout %d (%v), want %d", tc.name, got, err, LayoutVersion)
+		}
+		next.Close()
 	}
 }
 

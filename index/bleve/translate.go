@@ -18,7 +18,7 @@ func (b *Bleve) translate(ctx context.Context, q index.Query) (query.Query, erro
 	case nil, index.MatchAll:
 		return blevelib.NewMatchAllQuery(), nil
 	case index.Term:
-		return b.plan.textQuery(q.Field, q.Text, false, false)
+		return b.plan.textQuery(q.Field, q.Text, allWords)
 	case index.Words:
 		if len(q.Words) >= 2 {
 			return b.translateBool(ctx, index.Bool{Must: []index.Query{q}})
@@ -29,7 +29,7 @@ func (b *Bleve) translate(ctx context.Context, q index.Query) (query.Query, erro
 		}
 		return plan.words[0], nil
 	case index.Phrase:
-		return b.plan.textQuery(q.Field, q.Text, true, false)
+		return b.plan.textQuery(q.Field, q.Text, exactPhrase)
 	case index.Prefix:
 		return b.prefixQuery(ctx, q)
 	case index.Bool:

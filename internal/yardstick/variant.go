@@ -20,10 +20,9 @@ import (
 // brings (ranking). The zero Variant is the product schema.
 type Variant struct {
 	NoPairs         bool   // leave out the pair fields
-	NoExactWords    bool   // leave out the canonical word fields (folded words only)
-	NoExactPairs    bool   // leave out the canonical pair fields (folded ones only)
-	NoPairPositions bool   // pair fields without positions
-	WordPositions   bool   // positions on the word fields
+	NoExactWords    bool   // leave the canonical spellings out of the word fields (folded words only)
+	NoWordPositions bool   // word fields without positions
+	PairPositions   bool   // positions on the pair fields too
 	Scoring         string // "bm25" or "tf-idf"; "" keeps the product's
 }
 
@@ -32,9 +31,8 @@ func (v Variant) Schema() bleve.Schema {
 	sc := bleve.DefaultSchema()
 	sc.ExactWords = !v.NoExactWords
 	sc.Pairs = !v.NoPairs
-	sc.ExactPairs = sc.ExactPairs && !v.NoExactPairs
-	sc.PairPositions = !v.NoPairPositions
-	sc.WordPositions = v.WordPositions
+	sc.PairPositions = sc.Pairs && v.PairPositions
+	sc.WordPositions = !v.NoWordPositions
 	if v.Scoring != "" {
 		sc.Scoring = v.Scoring
 	}
@@ -43,10 +41,8 @@ func (v Variant) Schema() bleve.Schema {
 
 // CreateVariant creates a fresh index at dir (which must not exist) with a
 // schema variant. The query plan is the product's: an index without pair
-// fields finds no phrase of two words or more, so such a variant is only
-// good for measuring size and indexing rate, and one without pair
-// positions answers longer phrases as the looser conjunction only when the
-// product schema does too.
+// fields or without word positions finds no phrase of two words or more,
+// so such a variant is only good for measuring size and indexing rate.
 func CreateVariant(dir string, v Variant) (*bleve.Bleve, error) {
 	if _, err := os.Stat(dir); err == nil {
 		return nil, fmt.Errorf("create variant index %s: already exists", dir)
