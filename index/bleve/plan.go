@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -208,8 +209,8 @@ func (p fieldPlan) wordQuery(f textField, tok []byte, scoreFolded bool) []query.
 // words are their folded pair alone, one exact term. Otherwise a
 // positional phrase on the word field decides: each marked word is its
 // canonical term there, each unmarked one its folded term, at the
-// positions the query gives them; it adds to the score only when a word
-// has marks, which ranks the spelling typed first. When not exact (the
+// positions the query gives them. When a word has marks, the phrase's
+// words add to the score, which ranks the spelling typed first. When not exact (the
 // ranking clause of plain words, fieldPlan.words, which other clauses
 // restrict to the right articles), two marked words are their pair and
 // the marked words anywhere in the field, scored the same: a frequent
@@ -229,9 +230,25 @@ func (p fieldPlan) phraseQuery(f textField, ws analysis.TokenStream, exact bool)
 	if onePair && (!exact || len(marks) == 0) || !defaultSchema.WordPositions {
 		return conjunction(append(pairs, marks...))
 	}
-	v := &verifiedPhrase{candidates: pairs, field: f.words, slots: wordSlots(ws, fws)}
+	slots := wordSlots(ws, fws)
 	if len(marks) > 0 {
-		v.boost = f.boost * p.tuning.Exact
+		// The phrase's words, spelled as typed where marked, add to the
+		// score: the spelling typed ranks first.
+		var seen []string
+		for _, t := range slots {
+			if t != "" && !slices.Contains(seen, t) {
+				seen = append(seen, t)
+				pairs = append(pairs, termQuery(f.words, t, f.boost*p.tuning.Exact))
+			}
+		}
+	}
+	v := &verifiedPhrase{candidates: pairs, field: f.words, slots: slots}
+	if onePair {
+		for _, w := range ws {
+			if marked(w.Term) {
+				v.spellings = append(v.spellings, [2]string{string(w.Term), string(vi.FoldToken(w.Term))})
+			}
+		}
 	}
 	return v
 }

@@ -13,70 +13,97 @@ import (
 )
 
 // verifiedPhrase matches the articles that its candidates (queries, all
-// required) match and whose word field holds the phrase: the slot terms
-// at consecutive positions, an empty slot standing for any term or none.
+// required, which alone make the score) match and whose word field holds
+// the phrase: the slot terms at consecutive positions, an empty slot
+// standing for any term or none.
 //
 // Bleve's phrase searcher cannot serve here: when the document it is
 // advanced to fails the positions, it walks on to the next document that
 // passes, through every article holding all the phrase's words, which for
 // frequent syllables is the slow positional phrase the pair terms exist
-// to avoid. Here the candidates (rare pair terms) lead, and positions are
-// read for their articles only.
+// to avoid. Here the candidates lead, and positions are read from the
+// slot terms' postings for their articles only, with no scoring.
 type verifiedPhrase struct {
 	candidates []query.Query
 	field      string
 	slots      []string
-	boost      float64 // of the slot terms' scores; 0 makes them a pure filter
+	// spellings, when set, are the canonical and folded terms of the
+	// marked words of a phrase whose candidates are exactly the articles
+	// holding it side by side, spelled some way (one exact pair term). An
+	// article in which each such word has no other spelling (its canonical
+	// term is as frequent as its folded one) holds the phrase as typed:
+	// its positions need not be read.
+	spellings [][2]string
 }
 
 func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	// Term vectors reach the slot terms only when the conjunction asks for
-	// them too: without, Bleve may merge its terms into one bitmap.
-	vopts := options
-	vopts.IncludeTermVectors = true
-	var ss []search.Searcher
-	closeAll := func() {
-		for _, s := range ss {
-			s.Close()
+	v := &verifySearcher{slot: make([]int, len(q.slots))}
+	for i, t := range q.slots {
+		v.slot[i] = -1
+		if t == "" {
+			continue
+		}
+		k := slices.Index(v.terms, t)
+		if k < 0 {
+			k = len(v.terms)
+			v.terms = append(v.terms, t)
+		}
+		v.slot[i] = k
+	}
+	for _, t := range v.terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, false, false, true)
+		if err != nil {
+			v.closeReaders()
+			return nil, fmt.Errorf("phrase term %q: %w", t, err)
+		}
+		v.readers = append(v.readers, tfr)
+	}
+	for _, sp := range q.spellings {
+		for _, t := range sp {
+			tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, true, false, false)
+			if err != nil {
+				v.closeReaders()
+				return nil, fmt.Errorf("phrase term %q: %w", t, err)
+			}
+			v.freqs = append(v.freqs, tfr)
 		}
 	}
+	var ss []search.Searcher
 	for _, c := range q.candidates {
 		s, err := c.Searcher(ctx, r, m, options)
 		if err != nil {
-			closeAll()
+			for _, s := range ss {
+				s.Close()
+			}
+			v.closeReaders()
 			return nil, err
 		}
 		ss = append(ss, s)
 	}
-	var terms []string
-	for _, t := range q.slots {
-		if t != "" && !slices.Contains(terms, t) {
-			terms = append(terms, t)
-		}
-	}
-	for _, t := range terms {
-		s, err := searcher.NewTermSearcher(ctx, r, t, q.field, q.boost, vopts)
-		if err != nil {
-			closeAll()
-			return nil, fmt.Errorf("phrase term %q: %w", t, err)
-		}
-		ss = append(ss, s)
-	}
-	conj, err := searcher.NewConjunctionSearcher(ctx, r, ss, vopts)
+	conj, err := searcher.NewConjunctionSearcher(ctx, r, ss, options)
 	if err != nil {
-		closeAll()
+		for _, s := range ss {
+			s.Close()
+		}
+		v.closeReaders()
 		return nil, err
 	}
-	return &verifySearcher{Searcher: conj, field: q.field, slots: q.slots}, nil
+	v.Searcher = conj
+	v.docs = make([]*bindex.TermFieldDoc, len(v.terms)+len(v.freqs))
+	v.pos = make([][]uint64, len(v.terms))
+	return v, nil
 }
 
 // verifySearcher passes on the matches of its searcher whose positions
 // hold the phrase.
 type verifySearcher struct {
 	search.Searcher
-	field string
-	slots []string
-	pos   map[string][]int // positions of each slot term in the current match
+	terms   []string                 // the distinct slot terms
+	slot    []int                    // per slot, its index in terms; -1 for any term
+	readers []bindex.TermFieldReader // per term, its postings with positions
+	freqs   []bindex.TermFieldReader // canonical, folded, ...: the spellings' frequencies
+	docs    []*bindex.TermFieldDoc   // per reader, readers then freqs, reused by it
+	pos     [][]uint64               // per term, its positions in the current match
 }
 
 func (v *verifySearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
@@ -89,55 +116,102 @@ func (v *verifySearcher) Advance(ctx *search.SearchContext, id bindex.IndexInter
 	return v.first(ctx, m, err)
 }
 
+func (v *verifySearcher) Close() error {
+	err := v.Searcher.Close()
+	if cerr := v.closeReaders(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (v *verifySearcher) closeReaders() error {
+	var err error
+	for _, r := range append(v.readers, v.freqs...) {
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
 // first returns m if it holds the phrase, else the next match that does.
 func (v *verifySearcher) first(ctx *search.SearchContext, m *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
 	for m != nil && err == nil {
-		if v.holds(m) {
-			m.FieldTermLocations = m.FieldTermLocations[:0]
+		ok, err := v.holds(m.IndexInternalID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			return m, nil
 		}
 		ctx.DocumentMatchPool.Put(m)
 		m, err = v.Searcher.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
 	}
 	return m, err
 }
 
-// holds reports whether the match has every slot term at the slot's
-// offset from one start position.
-func (v *verifySearcher) holds(m *search.DocumentMatch) bool {
-	if v.pos == nil {
-		v.pos = make(map[string][]int, len(v.slots))
-	}
-	for t := range v.pos {
-		v.pos[t] = v.pos[t][:0]
-	}
-	for _, l := range m.FieldTermLocations {
-		if l.Field == v.field {
-			v.pos[l.Term] = append(v.pos[l.Term], int(l.Location.Pos))
+// holds reports whether the document id has every slot term at the
+// slot's offset from one start position. Candidates come in id order, so
+// each term's postings only move forward.
+func (v *verifySearcher) holds(id bindex.IndexInternalID) (bool, error) {
+	if len(v.freqs) > 0 {
+		one, err := v.oneSpelling(id)
+		if err != nil || one {
+			return one, err
 		}
 	}
-	lead := -1
-	for i, t := range v.slots {
-		if t != "" {
-			lead = i
-			break
+	for k, r := range v.readers {
+		d, err := r.Advance(id, v.docs[k])
+		if err != nil {
+			return false, fmt.Errorf("phrase term %q: %w", v.terms[k], err)
+		}
+		if d == nil || !d.ID.Equals(id) {
+			return false, nil
+		}
+		v.docs[k] = d
+		v.pos[k] = v.pos[k][:0]
+		for _, vec := range d.Vectors {
+			v.pos[k] = append(v.pos[k], vec.Pos)
 		}
 	}
+	lead := slices.IndexFunc(v.slot, func(k int) bool { return k >= 0 })
 	if lead < 0 {
-		return true
+		return true, nil
 	}
 next:
-	for _, p := range v.pos[v.slots[lead]] {
-		start := p - lead
-		for i, t := range v.slots {
-			if i == lead || t == "" {
-				continue
-			}
-			if !slices.Contains(v.pos[t], start+i) {
+	for _, p := range v.pos[v.slot[lead]] {
+		start := p - uint64(lead)
+		for i, k := range v.slot {
+			if i != lead && k >= 0 && !slices.Contains(v.pos[k], start+uint64(i)) {
 				continue next
 			}
 		}
-		return true
+		return true, nil
 	}
-	return false
+	return false, nil
+}
+
+// oneSpelling reports whether, in the document id, each marked word's
+// canonical term is as frequent as its folded term.
+func (v *verifySearcher) oneSpelling(id bindex.IndexInternalID) (bool, error) {
+	var f [2]uint64
+	for k, r := range v.freqs {
+		at := len(v.readers) + k
+		d, err := r.Advance(id, v.docs[at])
+		if err != nil {
+			return false, fmt.Errorf("phrase spelling: %w", err)
+		}
+		if d == nil || !d.ID.Equals(id) {
+			return false, nil
+		}
+		v.docs[at] = d
+		f[k%2] = d.Freq
+		if k%2 == 1 && f[0] != f[1] {
+			return false, nil
+		}
+	}
+	return true, nil
 }
