@@ -207,15 +207,15 @@ func (p fieldPlan) wordQuery(f textField, tok []byte, scoreFolded bool) []query.
 // and in order, each marked word spelled as typed. The folded pairs find
 // the candidates (pairPhrase): rare terms, so few articles. Two unmarked
 // words are their folded pair alone, one exact term. Otherwise a
-// positional phrase on the word field decides: each marked word is its
-// canonical term there, each unmarked one its folded term, at the
-// positions the query gives them. When a word has marks, the phrase's
-// words add to the score, which ranks the spelling typed first. When not exact (the
-// ranking clause of plain words, fieldPlan.words, which other clauses
-// restrict to the right articles), two marked words are their pair and
-// the marked words anywhere in the field, scored the same: a frequent
-// pair would otherwise have the positions of thousands of articles read
-// for a bonus.
+// positional phrase on the word field decides (verify.go): each marked
+// word is its canonical term there, each unmarked one its folded term, at
+// the positions the query gives them. When a word has marks, the phrase's
+// words add to the score, which ranks the spelling typed first. When not
+// exact (the ranking clause of plain words, fieldPlan.words, which other
+// clauses restrict to the right articles), two marked words are their
+// pair and the marked words anywhere in the field, scored the same: a
+// frequent pair would otherwise have the positions of thousands of
+// articles read for a bonus.
 func (p fieldPlan) phraseQuery(f textField, ws analysis.TokenStream, exact bool) query.Query {
 	boost := f.boost * p.tuning.Pairs
 	fws := foldWords(ws)

@@ -50,43 +50,47 @@ func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m m
 		}
 		v.slot[i] = k
 	}
-	for _, t := range v.terms {
-		tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, false, false, true)
-		if err != nil {
-			v.closeReaders()
-			return nil, fmt.Errorf("phrase term %q: %w", t, err)
-		}
-		v.readers = append(v.readers, tfr)
-	}
-	for _, sp := range q.spellings {
-		for _, t := range sp {
-			tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, true, false, false)
-			if err != nil {
-				v.closeReaders()
-				return nil, fmt.Errorf("phrase term %q: %w", t, err)
-			}
-			v.freqs = append(v.freqs, tfr)
-		}
-	}
 	var ss []search.Searcher
-	for _, c := range q.candidates {
-		s, err := c.Searcher(ctx, r, m, options)
-		if err != nil {
-			for _, s := range ss {
-				s.Close()
-			}
-			v.closeReaders()
-			return nil, err
-		}
-		ss = append(ss, s)
-	}
-	conj, err := searcher.NewConjunctionSearcher(ctx, r, ss, options)
-	if err != nil {
+	fail := func(err error) (search.Searcher, error) {
 		for _, s := range ss {
 			s.Close()
 		}
 		v.closeReaders()
 		return nil, err
+	}
+	open := func(t string, freq, positions bool) (bindex.TermFieldReader, error) {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, freq, false, positions)
+		if err != nil {
+			return nil, fmt.Errorf("phrase term %q: %w", t, err)
+		}
+		return tfr, nil
+	}
+	for _, t := range v.terms {
+		tfr, err := open(t, false, true)
+		if err != nil {
+			return fail(err)
+		}
+		v.readers = append(v.readers, tfr)
+	}
+	for _, sp := range q.spellings {
+		for _, t := range sp {
+			tfr, err := open(t, true, false)
+			if err != nil {
+				return fail(err)
+			}
+			v.freqs = append(v.freqs, tfr)
+		}
+	}
+	for _, c := range q.candidates {
+		s, err := c.Searcher(ctx, r, m, options)
+		if err != nil {
+			return fail(err)
+		}
+		ss = append(ss, s)
+	}
+	conj, err := searcher.NewConjunctionSearcher(ctx, r, ss, options)
+	if err != nil {
+		return fail(err)
 	}
 	v.Searcher = conj
 	v.docs = make([]*bindex.TermFieldDoc, len(v.terms)+len(v.freqs))
