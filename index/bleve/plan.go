@@ -209,8 +209,11 @@ func (p fieldPlan) wordQuery(f textField, tok []byte, scoreFolded bool) []query.
 // words are their folded pair alone, one exact term. Otherwise a
 // positional phrase on the word field decides (verify.go): each marked
 // word is its canonical term there, each unmarked one its folded term, at
-// the positions the query gives them. When a word has marks, the phrase's
-// words add to the score, which ranks the spelling typed first. When not
+// the positions the query gives them. When a word of three or more has
+// marks, the phrase's words add to the score, which ranks the spelling
+// typed first; two words are scored by their pair alone, like the
+// canonical pair term they replace, so that a frequent pair's thousands
+// of articles are not scored three times over. When not
 // exact (the ranking clause of plain words, fieldPlan.words, which other
 // clauses restrict to the right articles), two marked words are their
 // pair and the marked words anywhere in the field, scored the same: a
@@ -231,7 +234,7 @@ func (p fieldPlan) phraseQuery(f textField, ws analysis.TokenStream, exact bool)
 		return conjunction(append(pairs, marks...))
 	}
 	slots := wordSlots(ws, fws)
-	if len(marks) > 0 {
+	if len(marks) > 0 && !onePair {
 		// The phrase's words, spelled as typed where marked, add to the
 		// score: the spelling typed ranks first.
 		var seen []string
