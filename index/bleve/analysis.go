@@ -26,8 +26,8 @@ import (
 //   - dates, codes and hyphenated words split at "/" and "-": "25/09/2020" →
 //     25, 09, 2020; "04/2015/NĐ-CP" → 04, 2015, nđ, cp; "Covid-19" → covid, 19.
 //     The query language sends such a word as a phrase, and a phrase of two
-//     or more tokens is answered from the pair fields, so the parts must be
-//     adjacent and in order: the code matches as a whole, while "NĐ-CP" or
+//     or more tokens is found by its pairs and checked on positions, so the
+//     parts must be adjacent and in order: the code matches as a whole, while "NĐ-CP" or
 //     "2015" alone still find it;
 //   - host names stay whole ("vnexpress.net"); a URL or an e-mail address
 //     splits like a code, at "://", "/", "@": it is found as a phrase.

@@ -18,7 +18,7 @@ import (
 
 // Boosts of the field plan: a title match outweighs a body match, and an
 // exact-mark match outweighs a folded one, so an accented query ranks the
-// documents spelled as typed first. A phrase answered from a pair field is
+// documents spelled as typed first. A phrase, found by its pair terms, is
 // boosted on top: the adjacency phrase of plain words (fieldPlan.words) is
 // such a phrase, and it is what tells the article that says "quy chế dân
 // chủ" from one that merely uses the four syllables. The values are chosen
