@@ -36,7 +36,7 @@ func run() int {
 	out := fs.String("out", "eval.json", "write the report as JSON here (empty: don't)")
 	work := fs.String("dir", "", "where to build the indexes (default: a temporary directory, removed after)")
 	baseline := fs.Bool("baseline", true, "build and query naive Bleve too")
-	variants := fs.Bool("variants", true, "also build the schema variants (no pairs, no pair positions, TF-IDF)")
+	variants := fs.Bool("variants", true, "also build the schema variants (no pairs, positions on pairs too, folded words only, TF-IDF)")
 	tune := fs.Bool("tune", false, "also score the product index under a grid of boosts")
 	backend := fs.String("backend", "bleve", "bleve, or opensearch: also build the product index in the cluster of --opensearch-url and rank it beside Bleve's")
 	clusterURL := fs.String("opensearch-url", "", "`URL` of the cluster for --backend opensearch, without a password ($"+opensearch.EnvURL+"; the other TRACUU_OPENSEARCH_* variables apply)")
