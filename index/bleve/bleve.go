@@ -45,8 +45,8 @@ type Bleve struct {
 	plan     fieldPlan
 	schema   Schema // what Upsert writes of each text
 	facets   *facetCache
-	prefixes recent.Cache[[]termCount] // completions a minute old are still good completions
-	lengths  lengthStats               // BM25 statistics (bm25.go)
+	prefixes recent.Cache[[]index.TermCount] // completions a minute old are still good completions
+	lengths  lengthStats                     // BM25 statistics (bm25.go)
 }
 
 var _ index.Backend = (*Bleve)(nil)

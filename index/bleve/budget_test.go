@@ -70,7 +70,7 @@ func TestSearchCostBudget(t *testing.T) {
 				}
 				words += len(counts)
 				for _, c := range counts {
-					n += c.count
+					n += c.Count
 				}
 			}
 		}

@@ -360,7 +360,7 @@ func (b *Bleve) prefixQuery(ctx context.Context, q index.Prefix) (query.Query, e
 			}
 			visits := uint64(0)
 			for _, c := range counts {
-				visits += c.count
+				visits += c.Count
 			}
 			if err := charge(ctx, p, len(counts), visits); err != nil {
 				return nil, err
@@ -375,19 +375,16 @@ func (b *Bleve) prefixQuery(ctx context.Context, q index.Prefix) (query.Query, e
 			// The folded terms only: the canonical ones beside them in
 			// the word field would match the same articles again.
 			for _, c := range counts {
-				any = append(any, termQuery(field, c.term, f.boost))
+				any = append(any, termQuery(field, c.Term, f.boost))
 			}
 			continue
 		}
-		terms, err := b.frequentTerms(ctx, field, p, q.Top, q.MaxDocs)
+		counts, err := b.prefixCounts(ctx, field, p)
 		if err != nil {
 			return nil, err
 		}
-		for _, t := range terms {
-			tq := blevelib.NewTermQuery(t)
-			tq.SetField(field)
-			tq.SetBoost(f.boost)
-			any = append(any, tq)
+		for _, t := range index.MostFrequent(counts, q.Top, q.MaxDocs) {
+			any = append(any, termQuery(field, t, f.boost))
 		}
 	}
 	if len(any) == 0 {
@@ -396,38 +393,14 @@ func (b *Bleve) prefixQuery(ctx context.Context, q index.Prefix) (query.Query, e
 	return blevelib.NewDisjunctionQuery(any...), nil
 }
 
-// frequentTerms returns the top terms of field starting with prefix, by
-// the number of articles holding them; with maxDocs > 0, only as many as
-// are held by maxDocs articles in all (at least one).
-func (b *Bleve) frequentTerms(ctx context.Context, field, prefix string, top, maxDocs int) ([]string, error) {
-	counts, err := b.prefixCounts(ctx, field, prefix)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	docs := uint64(0)
-	for _, t := range counts[:min(top, len(counts))] {
-		docs += t.count
-		if maxDocs > 0 && len(out) > 0 && docs > uint64(maxDocs) {
-			break
-		}
-		out = append(out, t.term)
-	}
-	return out, nil
-}
-
-type termCount struct {
-	term  string
-	count uint64
-}
-
 // prefixCounts returns the terms of field starting with prefix, most
-// frequent first; for a prefix without marks, the terms without marks. The dictionary's own counts cannot be used: zapx
-// (v17.0) keeps the one-document flag of a term seen earlier in the same
-// iteration, so later terms count 1 in that segment. The count is taken
+// frequent first; for a prefix without marks, the terms without marks.
+// The dictionary's own counts cannot be used: zapx (v17.0) keeps the
+// one-document flag of a term seen earlier in the same iteration, so
+// later terms count 1 in that segment. The count is taken
 // from a term reader instead, which adds up over the hundreds of words of
 // a short prefix, so answers are kept for a minute.
-func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termCount, error) {
+func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]index.TermCount, error) {
 	key := field + "\x00" + prefix
 	if c, ok := b.prefixes.Get(key); ok {
 		return c, nil
@@ -467,7 +440,7 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 	if err := d.Close(); err != nil {
 		return nil, fmt.Errorf("prefix %q: %w", prefix, err)
 	}
-	out := make([]termCount, 0, len(terms))
+	out := make([]index.TermCount, 0, len(terms))
 	for i, t := range terms {
 		if i%64 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -476,10 +449,10 @@ func (b *Bleve) prefixCounts(ctx context.Context, field, prefix string) ([]termC
 		if err != nil {
 			return nil, fmt.Errorf("prefix %q: %w", prefix, err)
 		}
-		out = append(out, termCount{t, tfr.Count()})
+		out = append(out, index.TermCount{Term: t, Count: tfr.Count()})
 		tfr.Close()
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].count > out[j].count })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
 	b.prefixes.Put(key, out)
 	return out, nil
 }

@@ -93,6 +93,7 @@ func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m m
 		return fail(err)
 	}
 	v.Searcher = conj
+	v.lead = slices.IndexFunc(v.slot, func(k int) bool { return k >= 0 })
 	v.docs = make([]*bindex.TermFieldDoc, len(v.terms)+len(v.freqs))
 	v.pos = make([][]uint64, len(v.terms))
 	return v, nil
@@ -104,6 +105,7 @@ type verifySearcher struct {
 	search.Searcher
 	terms   []string                 // the distinct slot terms
 	slot    []int                    // per slot, its index in terms; -1 for any term
+	lead    int                      // the first slot with a term; -1 for none
 	readers []bindex.TermFieldReader // per term, its postings with positions
 	freqs   []bindex.TermFieldReader // canonical, folded, ...: the spellings' frequencies
 	docs    []*bindex.TermFieldDoc   // per reader, readers then freqs, reused by it
@@ -181,7 +183,7 @@ func (v *verifySearcher) holds(id bindex.IndexInternalID) (bool, error) {
 			v.pos[k] = append(v.pos[k], vec.Pos)
 		}
 	}
-	lead := slices.IndexFunc(v.slot, func(k int) bool { return k >= 0 })
+	lead := v.lead
 	if lead < 0 {
 		return true, nil
 	}

@@ -42,9 +42,9 @@ type Backend struct {
 	alias string // what every call addresses: an alias, or an index of that name
 	// importing: writes skip refresh=wait_for until EndImport refreshes once.
 	importing atomic.Bool
-	prefixes  recent.Cache[[]termCount] // completions a minute old are still good completions
-	mu        sync.Mutex                // guards target
-	target    string                    // the index behind alias when last looked up
+	prefixes  recent.Cache[[]index.TermCount] // completions a minute old are still good completions
+	mu        sync.Mutex                      // guards target
+	target    string                          // the index behind alias when last looked up
 }
 
 var (

@@ -131,10 +131,11 @@ func TestCompletions(t *testing.T) {
 			}
 		}
 	}
-	top, err := b.topWords(ctx, fTitleFolded, "th", 2, 0)
+	tc, err := b.prefixCounts(ctx, fTitleFolded, "th")
 	if err != nil {
 		t.Fatal(err)
 	}
+	top := index.MostFrequent(tc, 2, 0)
 	if len(top) != 2 || counts[top[0]] < counts[top[1]] {
 		t.Fatalf("top words %v; counts %v", top, counts)
 	}
@@ -145,12 +146,12 @@ func TestCompletions(t *testing.T) {
 	}
 	// MaxDocs stops taking words once they are held by that many
 	// articles, keeping the first.
-	if one, _ := b.topWords(ctx, fTitleFolded, "th", 5, 1); len(one) != 1 || one[0] != top[0] {
+	if one := index.MostFrequent(tc, 5, 1); len(one) != 1 || one[0] != top[0] {
 		t.Errorf("with MaxDocs 1: %v", one)
 	}
 	// A minute's answers are kept: no new requests.
 	e.Requests()
-	if _, err := b.topWords(ctx, fTitleFolded, "th", 2, 0); err != nil {
+	if _, err := b.prefixCounts(ctx, fTitleFolded, "th"); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(e.Requests()); n != 0 {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tracuu/tracuu/index"
 	"github.com/tracuu/tracuu/internal/terms"
 	"github.com/tracuu/tracuu/internal/vi"
 )
@@ -106,35 +107,10 @@ const (
 	maxCandidates = 200 // words counted in the index
 )
 
-// topWords returns the top words of field starting with prefix, most
-// frequent first; with maxDocs > 0, only as many as are held by maxDocs
-// articles in all (at least one).
-func (b *Backend) topWords(ctx context.Context, field, prefix string, top, maxDocs int) ([]string, error) {
-	counts, err := b.prefixCounts(ctx, field, prefix)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	docs := uint64(0)
-	for _, t := range counts[:min(top, len(counts))] {
-		docs += t.count
-		if maxDocs > 0 && len(out) > 0 && docs > uint64(maxDocs) {
-			break
-		}
-		out = append(out, t.term)
-	}
-	return out, nil
-}
-
-type termCount struct {
-	term  string
-	count uint64
-}
-
 // prefixCounts returns words of field starting with prefix with the
 // number of articles holding each, most frequent first (see above).
 // Answers are kept for a minute: completions a minute old are still good.
-func (b *Backend) prefixCounts(ctx context.Context, field, prefix string) ([]termCount, error) {
+func (b *Backend) prefixCounts(ctx context.Context, field, prefix string) ([]index.TermCount, error) {
 	key := field + "\x00" + prefix
 	if c, ok := b.prefixes.Get(key); ok {
 		return c, nil
@@ -185,7 +161,7 @@ func (b *Backend) prefixCounts(ctx context.Context, field, prefix string) ([]ter
 		return strings.Compare(a, c)
 	})
 	cands = cands[:min(len(cands), maxCandidates)]
-	out := make([]termCount, 0, len(cands))
+	out := make([]index.TermCount, 0, len(cands))
 	if len(cands) > 0 {
 		filters := obj{}
 		for i, w := range cands {
@@ -197,19 +173,19 @@ func (b *Backend) prefixCounts(ctx context.Context, field, prefix string) ([]ter
 		}
 		for i, w := range cands {
 			if n := counts[strconv.Itoa(i)]; n > 0 {
-				out = append(out, termCount{w, n})
+				out = append(out, index.TermCount{Term: w, Count: n})
 			}
 		}
 	}
 	// Most frequent first, ties in dictionary order, as the embedded engine.
-	slices.SortStableFunc(out, func(a, c termCount) int {
-		if a.count != c.count {
-			if a.count > c.count {
+	slices.SortStableFunc(out, func(a, c index.TermCount) int {
+		if a.Count != c.Count {
+			if a.Count > c.Count {
 				return -1
 			}
 			return 1
 		}
-		return strings.Compare(a.term, c.term)
+		return strings.Compare(a.Term, c.Term)
 	})
 	b.prefixes.Put(key, out)
 	return out, nil

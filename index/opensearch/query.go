@@ -274,7 +274,7 @@ func pairPhrase(pairs, words string, ws []terms.Word, boost float64) obj {
 
 // prefixQuery matches words starting with the prefix: typed without marks
 // on the folded field (any spelling), with marks on the canonical one.
-// With Top, only the most frequent such words are searched (topWords).
+// With Top, only the most frequent such words are searched (index.MostFrequent).
 func (p planner) prefixQuery(q index.Prefix) (obj, error) {
 	fields := textFields(q.Field)
 	if fields == nil {
@@ -298,11 +298,11 @@ func (p planner) prefixQuery(q index.Prefix) (obj, error) {
 			alts = append(alts, obj{"prefix": obj{field: obj{"value": pre, "boost": f.boost}}})
 			continue
 		}
-		words, err := p.b.topWords(p.ctx, field, pre, q.Top, q.MaxDocs)
+		counts, err := p.b.prefixCounts(p.ctx, field, pre)
 		if err != nil {
 			return nil, err
 		}
-		for _, w := range words {
+		for _, w := range index.MostFrequent(counts, q.Top, q.MaxDocs) {
 			alts = append(alts, term(field, w, f.boost))
 		}
 	}
