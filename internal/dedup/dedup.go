@@ -7,7 +7,6 @@
 package dedup
 
 import (
-	"hash/fnv"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -43,30 +42,58 @@ func Simhash(text string) (h uint64, ok bool) {
 	if len(words) < MinWords {
 		return 0, false
 	}
-	var v [64]int
-	f := fnv.New64a()
-	for i := 0; i+3 <= len(words); i++ {
-		f.Reset()
-		f.Write([]byte(words[i]))
-		f.Write([]byte{' '})
-		f.Write([]byte(words[i+1]))
-		f.Write([]byte{' '})
-		f.Write([]byte(words[i+2]))
-		x := f.Sum64()
-		for b := 0; b < 64; b++ {
-			if x&(1<<b) != 0 {
-				v[b]++
-			} else {
-				v[b]--
+	// ones[b] counts the shingles whose hash has bit b set; a bit of the
+	// SimHash is set when most shingles set it. The counting runs eight
+	// bits at a time: lane k of packed[j] counts bit 8k+j, and the lanes
+	// are emptied into ones before a byte can overflow.
+	var ones [64]int
+	var packed [8]uint64
+	flush := func() {
+		for j, p := range packed {
+			for k := 0; k < 8; k++ {
+				ones[8*k+j] += int(p >> (8 * k) & 0xff)
 			}
+			packed[j] = 0
 		}
 	}
-	for b := 0; b < 64; b++ {
-		if v[b] > 0 {
+	n := len(words) - 2
+	for i := 0; i < n; i++ {
+		x := shingleHash(words[i], words[i+1], words[i+2])
+		for j := range packed {
+			packed[j] += x >> j & 0x0101010101010101
+		}
+		if i%255 == 254 {
+			flush()
+		}
+	}
+	flush()
+	for b, c := range ones {
+		if 2*c > n {
 			h |= 1 << b
 		}
 	}
 	return h, true
+}
+
+// FNV-1a, 64 bits: the hash Simhash has always given its shingles, so the
+// SimHashes kept by earlier imports still compare.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// shingleHash is FNV-1a of "a b c", without building the string.
+func shingleHash(a, b, c string) uint64 {
+	x := uint64(fnvOffset)
+	for k, w := range [3]string{a, b, c} {
+		if k > 0 {
+			x = (x ^ ' ') * fnvPrime
+		}
+		for i := 0; i < len(w); i++ {
+			x = (x ^ uint64(w[i])) * fnvPrime
+		}
+	}
+	return x
 }
 
 // Index assigns cluster keys. It is not safe for concurrent use: the

@@ -3,12 +3,15 @@ package dedup
 import (
 	"context"
 	"encoding/json"
+	"hash/fnv"
 	"math/bits"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/tracuu/tracuu/internal/corpus"
 	"github.com/tracuu/tracuu/internal/corpus/corpustest"
+	"github.com/tracuu/tracuu/internal/vi"
 )
 
 const story = `Sáng nay, Ủy ban nhân dân thành phố tổ chức hội nghị tổng kết công tác phòng chống lụt bão năm nay
@@ -109,4 +112,63 @@ func jaccard(a, b string) float64 {
 		return 1
 	}
 	return float64(inter) / float64(union)
+}
+
+// A SimHash is the majority vote of the FNV-1a hashes of the folded word
+// 3-shingles joined by spaces; import states keep SimHashes from earlier
+// runs, so the definition must not drift. Checked on real news against
+// the definition written out plainly.
+func TestSimhashKeepsItsDefinition(t *testing.T) {
+	plain := func(text string) uint64 {
+		words := strings.FieldsFunc(vi.Fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		var votes [64]int
+		for i := 0; i+3 <= len(words); i++ {
+			f := fnv.New64a()
+			f.Write([]byte(strings.Join(words[i:i+3], " ")))
+			x := f.Sum64()
+			for b := range votes {
+				if x&(1<<b) != 0 {
+					votes[b]++
+				} else {
+					votes[b]--
+				}
+			}
+		}
+		var h uint64
+		for b, v := range votes {
+			if v > 0 {
+				h |= 1 << b
+			}
+		}
+		return h
+	}
+	n := 0
+	err := corpus.Lines(context.Background(), corpustest.Path(t, "vi-news"), func(file string, line int, text []byte) (bool, error) {
+		var a struct{ Body string }
+		if err := json.Unmarshal(text, &a); err != nil {
+			return false, err
+		}
+		if h, ok := Simhash(a.Body); ok {
+			n++
+			if want := plain(a.Body); h != want {
+				t.Errorf("%s:%d: Simhash %x, by its definition %x", file, line, h, want)
+			}
+		}
+		return n < 300, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 300 {
+		t.Fatalf("only %d texts long enough to hash", n)
+	}
+}
+
+// go test ./internal/dedup -bench Simhash -benchmem
+func BenchmarkSimhash(b *testing.B) {
+	text := strings.Repeat(story+" ", 4)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Simhash(text)
+	}
 }
