@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	blevelib "github.com/blevesearch/bleve/v2"
@@ -35,6 +37,11 @@ const (
 	// analysis and its new segment in memory at once, so the batch bounds
 	// the import's memory; larger ones were no faster (docs/defaults.md).
 	batchSize = 250
+	// batchesInFlight is how many batches an Upsert writes at once: while
+	// one waits for its segment to reach the disk, the next is analysed
+	// and built, on the other core when there is one (figures in
+	// docs/defaults.md).
+	batchesInFlight = 2
 )
 
 // Bleve is the embedded Bleve backend.
@@ -47,6 +54,7 @@ type Bleve struct {
 	facets   *facetCache
 	prefixes recent.Cache[[]index.TermCount] // completions a minute old are still good completions
 	lengths  lengthStats                     // BM25 statistics (bm25.go)
+	released atomic.Int64                    // when releaseMapped last ran, in Unix nanoseconds
 }
 
 var _ index.Backend = (*Bleve)(nil)
@@ -129,7 +137,7 @@ func openVersion(dir, path string, opts Options) (*Bleve, error) {
 	if opts.ReadOnly {
 		cfg["read_only"] = true
 	}
-	idx, err := blevelib.OpenUsing(path, cfg)
+	idx, err := blevelib.OpenUsing(path, scorchConfig(cfg))
 	if err != nil {
 		if strings.Contains(err.Error(), "timeout") {
 			return nil, fmt.Errorf("open index %s: it is in use by another tracuu process (a running `tracuu serve` imports through its admin API, POST /api/admin/imports; or stop it): %w", path, err)
@@ -174,7 +182,7 @@ func createVersion(dir string, opts Options) (*Bleve, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := blevelib.New(path, m)
+	idx, err := blevelib.NewUsing(path, m, blevelib.Config.DefaultIndexType, blevelib.Config.DefaultKVStore, scorchConfig(map[string]interface{}{}))
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
@@ -185,6 +193,16 @@ func createVersion(dir string, opts Options) (*Bleve, error) {
 		}
 	}
 	return newBleve(idx, dir, path, opts), nil
+}
+
+// scorchConfig adds to cfg the options every handle on an index opens
+// with. Segments are persisted as they were built: the importer keeps two
+// batches in flight, and Bleve's persister would otherwise merge the
+// second into the first in memory before writing, encoding every article
+// once more (its memory-pressure threshold of 0 turns that merge off).
+func scorchConfig(cfg map[string]interface{}) map[string]interface{} {
+	cfg["scorchPersisterOptions"] = map[string]interface{}{"MemoryPressurePauseThreshold": 0}
+	return cfg
 }
 
 // layoutOf reads the layout version an index was written with.
@@ -251,38 +269,97 @@ func (b *Bleve) Path() string { return b.path }
 // Close closes the index; written batches are already durable.
 func (b *Bleve) Close() error { return b.idx.Close() }
 
-// Upsert indexes articles in batches. Bleve's default (safe) batches return
-// only once persisted, so the articles are durable when Upsert returns.
+// Upsert indexes articles in batches, batchesInFlight at a time. Bleve's
+// default (safe) batches return only once persisted, so the articles are
+// durable when Upsert returns; after a failure, the batches written before
+// it stay written.
 func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
+	var (
+		wg     sync.WaitGroup
+		slots  = make(chan struct{}, batchesInFlight)
+		mu     sync.Mutex
+		failed error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if failed == nil {
+			failed = err
+		}
+	}
+	write := func(batch *blevelib.Batch) {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			// When a batch fails to persist (a full disk), Bleve closes its
+			// segment although the index already holds it, and a batch
+			// written beside it panics on the closed segment: that is an
+			// error of this write, not a crash of the process.
+			defer func() {
+				if r := recover(); r != nil {
+					fail(fmt.Errorf("upsert: write batch: Bleve failed: %v", r))
+				}
+			}()
+			if err := b.idx.Batch(batch); err != nil {
+				fail(fmt.Errorf("upsert: write batch: %w", err))
+				return
+			}
+			b.releaseMapped()
+		}()
+	}
 	batch := b.idx.NewBatch()
 	for i := range arts {
+		mu.Lock()
+		stop := failed != nil
+		mu.Unlock()
+		if stop {
+			break
+		}
 		if err := ctx.Err(); err != nil {
-			return err
+			fail(err)
+			break
 		}
 		a := &arts[i]
 		if a.ID == "" {
-			return fmt.Errorf("upsert: article %q has no id", a.Title)
+			fail(fmt.Errorf("upsert: article %q has no id", a.Title))
+			break
 		}
 		doc, err := b.document(a)
-		if err != nil {
-			return fmt.Errorf("upsert %s: %w", a.ID, err)
+		if err == nil {
+			err = batch.IndexAdvanced(doc)
 		}
-		if err := batch.IndexAdvanced(doc); err != nil {
-			return fmt.Errorf("upsert %s: %w", a.ID, err)
+		if err != nil {
+			fail(fmt.Errorf("upsert %s: %w", a.ID, err))
+			break
 		}
 		if batch.Size() >= batchSize {
-			if err := b.idx.Batch(batch); err != nil {
-				return fmt.Errorf("upsert: write batch: %w", err)
-			}
-			batch.Reset()
+			write(batch)
+			batch = b.idx.NewBatch()
 		}
 	}
-	if batch.Size() > 0 {
-		if err := b.idx.Batch(batch); err != nil {
-			return fmt.Errorf("upsert: write batch: %w", err)
-		}
+	mu.Lock()
+	last := failed == nil && batch.Size() > 0
+	mu.Unlock()
+	if last {
+		write(batch)
 	}
-	return nil
+	wg.Wait()
+	return failed
+}
+
+// releaseMapped takes the index's mapped files out of the process's
+// resident set (mapped_linux.go), at most once a second: a long import or
+// rebuild reads every segment it merges, and the pages it read stay
+// counted in its memory otherwise. It is a hint to the kernel; a failure
+// changes nothing that was written, so it is not an error of the write.
+func (b *Bleve) releaseMapped() {
+	now := time.Now().UnixNano()
+	last := b.released.Load()
+	if now-last < int64(time.Second) || !b.released.CompareAndSwap(last, now) {
+		return
+	}
+	_ = releaseMapped(b.path)
 }
 
 // document turns an article into a Bleve document: the mapping maps the

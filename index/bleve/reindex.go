@@ -65,17 +65,12 @@ func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, 
 	if lost {
 		st.CanonicalOnly, st.Note = true, CanonicalOnlyNote
 	}
-	err = src.scan(ctx, 1000, func(arts []article.Article) error {
-		if err := dst.Upsert(ctx, arts...); err != nil {
-			return err
-		}
-		st.Articles += len(arts)
+	if err := copyArticles(ctx, src, dst, func(n int) {
+		st.Articles += n
 		if progress != nil {
 			progress(st.Articles)
 		}
-		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return fail(err)
 	}
 	for _, name := range keepFiles {
@@ -88,6 +83,38 @@ func Rebuild(ctx context.Context, src *Bleve, progress func(done int)) (*Bleve, 
 	}
 	st.To, st.Seconds = dst.path, time.Since(start).Seconds()
 	return dst, st, nil
+}
+
+// copyArticles writes every stored article of src into dst, calling done
+// with the number of each page written. Reading the next page (decoding
+// stored records, on one core) runs while the page before it is written.
+func copyArticles(ctx context.Context, src, dst *Bleve, done func(int)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan []article.Article, 1)
+	read := make(chan error, 1)
+	go func() {
+		defer close(pages)
+		read <- src.scan(ctx, 1000, func(arts []article.Article) error {
+			select {
+			case pages <- arts:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	for arts := range pages {
+		if err := dst.Upsert(ctx, arts...); err != nil {
+			cancel()
+			for range pages {
+			}
+			<-read
+			return err
+		}
+		done(len(arts))
+	}
+	return <-read
 }
 
 // scan calls fn with every stored article, in pages of n, in the order
@@ -143,6 +170,7 @@ func (b *Bleve) scan(ctx context.Context, n int, fn func([]article.Article) erro
 				return err
 			}
 			arts = make([]article.Article, 0, n)
+			b.releaseMapped() // the stored records read so far are not read again
 		}
 	}
 	if len(arts) > 0 {

@@ -335,17 +335,8 @@ func (w *writer) flush(ctx context.Context) error {
 		}
 		arts = append(arts, a)
 	}
-	// Written in parts of one engine batch each, counted as they land: a
-	// failure midway (a full disk) leaves the parts before it in the
-	// index, and the summary says how many. (Reading the index back after
-	// such a failure is not safe: Bleve may hold a half-built segment.)
-	for start := 0; start < len(arts); start += upsertPart {
-		part := arts[start:min(start+upsertPart, len(arts))]
-		if err := w.b.Upsert(wctx, part...); err != nil {
-			w.unwritten(arts[start:], old)
-			return fmt.Errorf("import: %w", err)
-		}
-		w.sum.Indexed += len(part)
+	if err := w.upsert(wctx, arts, old); err != nil {
+		return err
 	}
 	if w.opts.State != nil {
 		if err := w.opts.State.record(pages, sims); err != nil {
@@ -364,7 +355,61 @@ func (w *writer) flush(ctx context.Context) error {
 
 // upsertPart is the most articles one Upsert call writes: the index's
 // own batch (index/bleve.go), which Bleve applies whole or not at all.
-const upsertPart = 250
+// partsInFlight parts are written at once: while one waits for the disk,
+// the next is analysed and built (figures in docs/defaults.md).
+const (
+	upsertPart    = 250
+	partsInFlight = 2
+)
+
+// upsert writes arts in parts, partsInFlight at a time, counted as they
+// land: a failure midway (a full disk) leaves the parts written before it
+// in the index, and the summary says how many. (Reading the index back
+// after such a failure is not safe: Bleve may hold a half-built segment.)
+func (w *writer) upsert(ctx context.Context, arts []article.Article, old map[string]string) error {
+	parts := make([][]article.Article, 0, len(arts)/upsertPart+1)
+	for start := 0; start < len(arts); start += upsertPart {
+		parts = append(parts, arts[start:min(start+upsertPart, len(arts))])
+	}
+	errs := make([]error, len(parts))
+	notStarted := errors.New("not started after a failed part")
+	slots := make(chan struct{}, partsInFlight)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error // the first failure in time: a part written beside it may fail because of it
+	for i, part := range parts {
+		slots <- struct{}{}
+		mu.Lock()
+		stop := first != nil
+		mu.Unlock()
+		if stop {
+			<-slots
+			errs[i] = notStarted
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			if err := w.b.Upsert(ctx, part...); err != nil {
+				errs[i] = err
+				mu.Lock()
+				if first == nil {
+					first = fmt.Errorf("import: %w", err)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, part := range parts {
+		if errs[i] == nil {
+			w.sum.Indexed += len(part)
+		} else {
+			w.unwritten(part, old)
+		}
+	}
+	return first
+}
 
 // unwritten takes the articles a failed write did not store back out of
 // the new and updated counts.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tracuu/tracuu/index"
@@ -202,22 +203,29 @@ func TestBrokenFilesAreReportedAndTheRestImported(t *testing.T) {
 
 // fillingDisk is an index on a disk that fills up: it writes as the real
 // one does, in batches of 250 applied whole, and refuses a batch that
-// would take it past room articles.
+// would take it past room articles. Concurrent writers share the room as
+// they share a disk: a batch takes its room before it is written.
 type fillingDisk struct {
 	*bleve.Bleve
+	mu   *sync.Mutex
 	room *int
 }
 
 func (d fillingDisk) Upsert(ctx context.Context, arts ...article.Article) error {
 	for start := 0; start < len(arts); start += 250 {
 		part := arts[start:min(start+250, len(arts))]
-		if len(part) > *d.room {
+		d.mu.Lock()
+		full := len(part) > *d.room
+		if !full {
+			*d.room -= len(part)
+		}
+		d.mu.Unlock()
+		if full {
 			return errors.New("no space left on device")
 		}
 		if err := d.Bleve.Upsert(ctx, part...); err != nil {
 			return err
 		}
-		*d.room -= len(part)
 	}
 	return nil
 }
@@ -236,7 +244,7 @@ func TestFailedWriteReportsWhatWasCommitted(t *testing.T) {
 	}
 	os.WriteFile(src, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 	room := 260
-	sum, err := Run(ctx, fillingDisk{b, &room}, []string{src}, Options{})
+	sum, err := Run(ctx, fillingDisk{b, &sync.Mutex{}, &room}, []string{src}, Options{})
 	if err == nil {
 		t.Fatal("the failed write was not reported")
 	}
