@@ -196,10 +196,11 @@ func createVersion(dir string, opts Options) (*Bleve, error) {
 }
 
 // scorchConfig adds to cfg the options every handle on an index opens
-// with. Segments are persisted as they were built: the importer keeps two
-// batches in flight, and Bleve's persister would otherwise merge the
-// second into the first in memory before writing, encoding every article
-// once more (its memory-pressure threshold of 0 turns that merge off).
+// with. Segments are persisted as they were built: writes keep two
+// batches in flight (Upsert's, and the importer's parts), and Bleve's
+// persister would otherwise merge the second into the first in memory
+// before writing, encoding every article once more (its memory-pressure
+// threshold of 0 turns that merge off).
 func scorchConfig(cfg map[string]interface{}) map[string]interface{} {
 	cfg["scorchPersisterOptions"] = map[string]interface{}{"MemoryPressurePauseThreshold": 0}
 	return cfg

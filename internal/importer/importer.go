@@ -1,6 +1,6 @@
 // Package importer runs the import pipeline: sources are walked, pages are
 // extracted by a bounded pool of workers, and one writer upserts articles
-// into the index in batches. Every page that does not become an article is
+// into the index in batches, a few parts of a batch at once. Every page that does not become an article is
 // counted by reason and written to the report; nothing stops the run but a
 // failure of the run itself (an unreadable source, the index, cancellation).
 package importer
@@ -215,7 +215,8 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 	return sum, nil
 }
 
-// writer is the single goroutine that batches articles into the index.
+// writer is the single goroutine that batches articles into the index
+// (it writes a batch's parts from goroutines of its own, upsert).
 type writer struct {
 	b      index.Backend
 	opts   Options
