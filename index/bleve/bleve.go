@@ -272,8 +272,8 @@ func (b *Bleve) Close() error { return b.idx.Close() }
 
 // Upsert indexes articles in batches, batchesInFlight at a time. Bleve's
 // default (safe) batches return only once persisted, so the articles are
-// durable when Upsert returns; after a failure, the batches written before
-// it stay written.
+// durable when Upsert returns. A failure stops it and is returned (the
+// first one, when two batches fail); batches already written stay written.
 func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
 	var (
 		wg     sync.WaitGroup
