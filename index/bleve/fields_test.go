@@ -100,3 +100,27 @@ func TestAnalyzedFieldsMatchAnalyzers(t *testing.T) {
 		}
 	}
 }
+
+// go test ./index/bleve -run XXX -bench TextAnalysis -benchmem
+func BenchmarkTextAnalysis(b *testing.B) {
+	var texts []string
+	var size int64
+	err := corpus.Lines(context.Background(), corpustest.Path(b, "vi-news"), func(_ string, _ int, line []byte) (bool, error) {
+		var a article.Article
+		if err := json.Unmarshal(line, &a); err != nil {
+			return false, err
+		}
+		texts = append(texts, a.Title, a.Body)
+		size += int64(len(a.Title) + len(a.Body))
+		return len(texts) < 400, nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(size)
+	for b.Loop() {
+		for _, text := range texts {
+			(&textAnalysis{text: text, schema: defaultSchema}).run()
+		}
+	}
+}
