@@ -95,6 +95,7 @@ func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m m
 	v.Searcher = conj
 	v.lead = slices.IndexFunc(v.slot, func(k int) bool { return k >= 0 })
 	v.docs = make([]*bindex.TermFieldDoc, len(v.terms)+len(v.freqs))
+	v.done = make([]bool, len(v.docs))
 	v.pos = make([][]uint64, len(v.terms))
 	return v, nil
 }
@@ -108,7 +109,8 @@ type verifySearcher struct {
 	lead    int                      // the first slot with a term; -1 for none
 	readers []bindex.TermFieldReader // per term, its postings with positions
 	freqs   []bindex.TermFieldReader // canonical, folded, ...: the spellings' frequencies
-	docs    []*bindex.TermFieldDoc   // per reader, readers then freqs, reused by it
+	docs    []*bindex.TermFieldDoc   // per reader, readers then freqs: where it stands, reused by it
+	done    []bool                   // per reader: it has no more documents
 	pos     [][]uint64               // per term, its positions in the current match
 }
 
@@ -169,15 +171,14 @@ func (v *verifySearcher) holds(id bindex.IndexInternalID) (bool, error) {
 			return one, err
 		}
 	}
-	for k, r := range v.readers {
-		d, err := r.Advance(id, v.docs[k])
+	for k := range v.readers {
+		d, err := v.advance(k, id)
 		if err != nil {
 			return false, fmt.Errorf("phrase term %q: %w", v.terms[k], err)
 		}
-		if d == nil || !d.ID.Equals(id) {
+		if d == nil {
 			return false, nil
 		}
-		v.docs[k] = d
 		v.pos[k] = v.pos[k][:0]
 		for _, vec := range d.Vectors {
 			v.pos[k] = append(v.pos[k], vec.Pos)
@@ -204,20 +205,53 @@ next:
 // canonical term is as frequent as its folded term.
 func (v *verifySearcher) oneSpelling(id bindex.IndexInternalID) (bool, error) {
 	var f [2]uint64
-	for k, r := range v.freqs {
-		at := len(v.readers) + k
-		d, err := r.Advance(id, v.docs[at])
+	for k := range v.freqs {
+		d, err := v.advance(len(v.readers)+k, id)
 		if err != nil {
 			return false, fmt.Errorf("phrase spelling: %w", err)
 		}
-		if d == nil || !d.ID.Equals(id) {
+		if d == nil {
 			return false, nil
 		}
-		v.docs[at] = d
 		f[k%2] = d.Freq
 		if k%2 == 1 && f[0] != f[1] {
 			return false, nil
 		}
 	}
 	return true, nil
+}
+
+// advance moves reader k (readers, then freqs) to the document id and
+// returns its posting there, or nil when it has none. A reader that went
+// past id for an earlier candidate is not asked again: Bleve's term
+// reader, asked for a document at or before the one it holds, starts over
+// from the first document, and for a frequent word that walk, repeated for
+// every candidate, cost more than the rest of the phrase together.
+func (v *verifySearcher) advance(k int, id bindex.IndexInternalID) (*bindex.TermFieldDoc, error) {
+	if v.done[k] {
+		return nil, nil
+	}
+	if d := v.docs[k]; d != nil && d.ID != nil {
+		switch c := d.ID.Compare(id); {
+		case c == 0:
+			return d, nil
+		case c > 0:
+			return nil, nil
+		}
+	}
+	r := v.readers
+	i := k
+	if k >= len(v.readers) {
+		r, i = v.freqs, k-len(v.readers)
+	}
+	d, err := r[i].Advance(id, v.docs[k])
+	if err != nil || d == nil {
+		v.done[k] = d == nil && err == nil
+		return nil, err
+	}
+	v.docs[k] = d
+	if !d.ID.Equals(id) {
+		return nil, nil
+	}
+	return d, nil
 }
