@@ -1,8 +1,9 @@
 // Package importer runs the import pipeline: sources are walked, pages are
 // extracted by a bounded pool of workers, and one writer upserts articles
-// into the index in batches, a few parts of a batch at once. Every page that does not become an article is
-// counted by reason and written to the report; nothing stops the run but a
-// failure of the run itself (an unreadable source, the index, cancellation).
+// into the index in batches, a few parts of a batch at once. Every page
+// that does not become an article is counted by reason and written to the
+// report; nothing stops the run but a failure of the run itself (an
+// unreadable source, the index, cancellation).
 package importer
 
 import (
@@ -215,8 +216,8 @@ func Run(ctx context.Context, b index.Backend, paths []string, opts Options) (Su
 	return sum, nil
 }
 
-// writer is the single goroutine that batches articles into the index
-// (it writes a batch's parts from goroutines of its own, upsert).
+// writer is the single goroutine that batches articles into the index;
+// upsert writes each batch's parts from goroutines of its own.
 type writer struct {
 	b      index.Backend
 	opts   Options
@@ -365,7 +366,8 @@ const (
 
 // upsert writes arts in parts, partsInFlight at a time, counted as they
 // land: a failure midway (a full disk) leaves the parts written before it
-// in the index, and the summary says how many. (Reading the index back
+// or beside it in the index, starts no more, and the summary says how
+// many landed. (Reading the index back
 // after such a failure is not safe: Bleve may hold a half-built segment.)
 func (w *writer) upsert(ctx context.Context, arts []article.Article, old map[string]string) error {
 	parts := make([][]article.Article, 0, len(arts)/upsertPart+1)
