@@ -63,7 +63,7 @@ func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m m
 		if err != nil {
 			return nil, fmt.Errorf("phrase term %q: %w", t, err)
 		}
-		return tfr, nil
+		return &forwardReader{TermFieldReader: tfr}, nil
 	}
 	for _, t := range v.terms {
 		tfr, err := open(t, false, true)
@@ -94,8 +94,6 @@ func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m m
 	}
 	v.Searcher = conj
 	v.lead = slices.IndexFunc(v.slot, func(k int) bool { return k >= 0 })
-	v.docs = make([]*bindex.TermFieldDoc, len(v.terms)+len(v.freqs))
-	v.done = make([]bool, len(v.docs))
 	v.pos = make([][]uint64, len(v.terms))
 	return v, nil
 }
@@ -109,8 +107,6 @@ type verifySearcher struct {
 	lead    int                      // the first slot with a term; -1 for none
 	readers []bindex.TermFieldReader // per term, its postings with positions
 	freqs   []bindex.TermFieldReader // canonical, folded, ...: the spellings' frequencies
-	docs    []*bindex.TermFieldDoc   // per reader, readers then freqs: where it stands, reused by it
-	done    []bool                   // per reader: it has no more documents
 	pos     [][]uint64               // per term, its positions in the current match
 }
 
@@ -134,7 +130,7 @@ func (v *verifySearcher) Close() error {
 
 func (v *verifySearcher) closeReaders() error {
 	var err error
-	for _, r := range append(v.readers, v.freqs...) {
+	for _, r := range slices.Concat(v.readers, v.freqs) {
 		if cerr := r.Close(); err == nil {
 			err = cerr
 		}
@@ -171,12 +167,12 @@ func (v *verifySearcher) holds(id bindex.IndexInternalID) (bool, error) {
 			return one, err
 		}
 	}
-	for k := range v.readers {
-		d, err := v.advance(k, id)
+	for k, r := range v.readers {
+		d, err := r.Advance(id, nil)
 		if err != nil {
 			return false, fmt.Errorf("phrase term %q: %w", v.terms[k], err)
 		}
-		if d == nil {
+		if d == nil || !d.ID.Equals(id) {
 			return false, nil
 		}
 		v.pos[k] = v.pos[k][:0]
@@ -205,12 +201,12 @@ next:
 // canonical term is as frequent as its folded term.
 func (v *verifySearcher) oneSpelling(id bindex.IndexInternalID) (bool, error) {
 	var f [2]uint64
-	for k := range v.freqs {
-		d, err := v.advance(len(v.readers)+k, id)
+	for k, r := range v.freqs {
+		d, err := r.Advance(id, nil)
 		if err != nil {
 			return false, fmt.Errorf("phrase spelling: %w", err)
 		}
-		if d == nil {
+		if d == nil || !d.ID.Equals(id) {
 			return false, nil
 		}
 		f[k%2] = d.Freq
@@ -221,37 +217,46 @@ func (v *verifySearcher) oneSpelling(id bindex.IndexInternalID) (bool, error) {
 	return true, nil
 }
 
-// advance moves reader k (readers, then freqs) to the document id and
-// returns its posting there, or nil when it has none. A reader that went
-// past id for an earlier candidate is not asked again: Bleve's term
-// reader, asked for a document at or before the one it holds, starts over
-// from the first document, and for a frequent word that walk, repeated for
-// every candidate, cost more than the rest of the phrase together.
-func (v *verifySearcher) advance(k int, id bindex.IndexInternalID) (*bindex.TermFieldDoc, error) {
-	if v.done[k] {
+// forwardReader is a term reader for a caller that asks for documents in
+// increasing order, as the checker does (its candidates come in id
+// order). Bleve's term reader, asked for a document at or before the one
+// it holds, starts over from its first document; for a frequent word
+// that walk, repeated for every candidate, cost more than the rest of the
+// phrase together. Asked so, this one answers with the posting it holds:
+// no posting lies between, since it moved past them for an earlier,
+// smaller request. The posting it returns is its own, good until the
+// next call.
+type forwardReader struct {
+	bindex.TermFieldReader
+	cur *bindex.TermFieldDoc // the posting it stands on
+	end bool                 // no postings are left
+}
+
+func (f *forwardReader) Advance(id bindex.IndexInternalID, _ *bindex.TermFieldDoc) (*bindex.TermFieldDoc, error) {
+	if f.end {
 		return nil, nil
 	}
-	if d := v.docs[k]; d != nil && d.ID != nil {
-		switch c := d.ID.Compare(id); {
-		case c == 0:
-			return d, nil
-		case c > 0:
-			return nil, nil
-		}
+	if f.cur != nil && f.cur.ID.Compare(id) >= 0 {
+		return f.cur, nil
 	}
-	r := v.readers
-	i := k
-	if k >= len(v.readers) {
-		r, i = v.freqs, k-len(v.readers)
+	return f.keep(f.TermFieldReader.Advance(id, f.cur))
+}
+
+func (f *forwardReader) Next(_ *bindex.TermFieldDoc) (*bindex.TermFieldDoc, error) {
+	if f.end {
+		return nil, nil
 	}
-	d, err := r[i].Advance(id, v.docs[k])
-	if err != nil || d == nil {
-		v.done[k] = d == nil && err == nil
+	return f.keep(f.TermFieldReader.Next(f.cur))
+}
+
+func (f *forwardReader) keep(d *bindex.TermFieldDoc, err error) (*bindex.TermFieldDoc, error) {
+	if err != nil {
 		return nil, err
 	}
-	v.docs[k] = d
-	if !d.ID.Equals(id) {
+	if d == nil {
+		f.end = true
 		return nil, nil
 	}
+	f.cur = d
 	return d, nil
 }
