@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,7 +36,7 @@ const (
 	// analysis and its new segment in memory at once, so the batch bounds
 	// the import's memory; larger ones were no faster (docs/defaults.md).
 	batchSize = 250
-	// batchesInFlight is how many batches an Upsert writes at once: while
+	// batchesInFlight is how many batches a rebuild writes at once: while
 	// one waits for its segment to reach the disk, the next is analysed
 	// and built, on the other core when there is one (figures in
 	// docs/defaults.md).
@@ -197,7 +196,7 @@ func createVersion(dir string, opts Options) (*Bleve, error) {
 
 // scorchConfig adds to cfg the options every handle on an index opens
 // with. Segments are persisted as they were built: writes keep two
-// batches in flight (Upsert's, and the importer's parts), and Bleve's
+// batches in flight (index.WriteParts, for imports and rebuilds), and Bleve's
 // persister would otherwise merge the second into the first in memory
 // before writing, encoding every article once more (its memory-pressure
 // threshold of 0 turns that merge off).
@@ -270,83 +269,56 @@ func (b *Bleve) Path() string { return b.path }
 // Close closes the index; written batches are already durable.
 func (b *Bleve) Close() error { return b.idx.Close() }
 
-// Upsert indexes articles in batches, batchesInFlight at a time. Bleve's
-// default (safe) batches return only once persisted, so the articles are
-// durable when Upsert returns. A failure stops it and is returned (the
-// first one, when two batches fail); batches already written stay written.
+// Upsert indexes articles in batches. Bleve's default (safe) batches
+// return only once persisted, so the articles are durable when Upsert
+// returns; after a failure, the batches written before it stay written.
+// Callers that want batches written at once call it from several
+// goroutines (index.WriteParts).
 func (b *Bleve) Upsert(ctx context.Context, arts ...article.Article) error {
-	var (
-		wg     sync.WaitGroup
-		slots  = make(chan struct{}, batchesInFlight)
-		mu     sync.Mutex
-		failed error
-	)
-	fail := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if failed == nil {
-			failed = err
-		}
-	}
-	write := func(batch *blevelib.Batch) {
-		slots <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			// When a batch fails to persist (a full disk), Bleve closes its
-			// segment although the index already holds it, and a batch
-			// written beside it panics on the closed segment: that is an
-			// error of this write, not a crash of the process.
-			defer func() {
-				if r := recover(); r != nil {
-					fail(fmt.Errorf("upsert: write batch: Bleve failed: %v", r))
-				}
-			}()
-			if err := b.idx.Batch(batch); err != nil {
-				fail(fmt.Errorf("upsert: write batch: %w", err))
-				return
-			}
-			b.releaseMapped()
-		}()
-	}
 	batch := b.idx.NewBatch()
 	for i := range arts {
-		mu.Lock()
-		stop := failed != nil
-		mu.Unlock()
-		if stop {
-			break
-		}
 		if err := ctx.Err(); err != nil {
-			fail(err)
-			break
+			return err
 		}
 		a := &arts[i]
 		if a.ID == "" {
-			fail(fmt.Errorf("upsert: article %q has no id", a.Title))
-			break
+			return fmt.Errorf("upsert: article %q has no id", a.Title)
 		}
 		doc, err := b.document(a)
-		if err == nil {
-			err = batch.IndexAdvanced(doc)
-		}
 		if err != nil {
-			fail(fmt.Errorf("upsert %s: %w", a.ID, err))
-			break
+			return fmt.Errorf("upsert %s: %w", a.ID, err)
+		}
+		if err := batch.IndexAdvanced(doc); err != nil {
+			return fmt.Errorf("upsert %s: %w", a.ID, err)
 		}
 		if batch.Size() >= batchSize {
-			write(batch)
-			batch = b.idx.NewBatch()
+			if err := b.write(batch); err != nil {
+				return err
+			}
+			batch.Reset()
 		}
 	}
-	mu.Lock()
-	last := failed == nil && batch.Size() > 0
-	mu.Unlock()
-	if last {
-		write(batch)
+	if batch.Size() > 0 {
+		return b.write(batch)
 	}
-	wg.Wait()
-	return failed
+	return nil
+}
+
+// write applies one batch. When a batch fails to persist (a full disk),
+// Bleve closes its segment although the index already holds it, and a
+// batch written beside it panics on the closed segment: that is an error
+// of this write, not a crash of the process.
+func (b *Bleve) write(batch *blevelib.Batch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("upsert: write batch: Bleve failed: %v", r)
+		}
+	}()
+	if err := b.idx.Batch(batch); err != nil {
+		return fmt.Errorf("upsert: write batch: %w", err)
+	}
+	b.releaseMapped()
+	return nil
 }
 
 // releaseMapped takes the index's mapped files out of the process's

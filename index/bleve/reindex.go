@@ -105,7 +105,7 @@ func copyArticles(ctx context.Context, src, dst *Bleve, done func(int)) error {
 		})
 	}()
 	for arts := range pages {
-		if err := dst.Upsert(ctx, arts...); err != nil {
+		if _, err := index.WriteParts(ctx, dst, arts, batchSize, batchesInFlight); err != nil {
 			cancel()
 			for range pages {
 			}

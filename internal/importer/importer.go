@@ -367,51 +367,22 @@ const (
 // upsert writes arts in parts, partsInFlight at a time, counted as they
 // land: a failure midway (a full disk) leaves the parts written before it
 // or beside it in the index, starts no more, and the summary says how
-// many landed. (Reading the index back
-// after such a failure is not safe: Bleve may hold a half-built segment.)
+// many landed. (Reading the index back after such a failure is not safe:
+// Bleve may hold a half-built segment.)
 func (w *writer) upsert(ctx context.Context, arts []article.Article, old map[string]string) error {
-	parts := make([][]article.Article, 0, len(arts)/upsertPart+1)
-	for start := 0; start < len(arts); start += upsertPart {
-		parts = append(parts, arts[start:min(start+upsertPart, len(arts))])
-	}
-	errs := make([]error, len(parts))
-	notStarted := errors.New("not started after a failed part")
-	slots := make(chan struct{}, partsInFlight)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var first error // the first failure in time: a part written beside it may fail because of it
-	for i, part := range parts {
-		slots <- struct{}{}
-		mu.Lock()
-		stop := first != nil
-		mu.Unlock()
-		if stop {
-			<-slots
-			errs[i] = notStarted
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			if err := w.b.Upsert(ctx, part...); err != nil {
-				errs[i] = err
-				mu.Lock()
-				if first == nil {
-					first = fmt.Errorf("import: %w", err)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	for i, part := range parts {
-		if errs[i] == nil {
+	landed, err := index.WriteParts(ctx, w.b, arts, upsertPart, partsInFlight)
+	for i, ok := range landed {
+		part := arts[i*upsertPart : min((i+1)*upsertPart, len(arts))]
+		if ok {
 			w.sum.Indexed += len(part)
 		} else {
 			w.unwritten(part, old)
 		}
 	}
-	return first
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	return nil
 }
 
 // unwritten takes the articles a failed write did not store back out of
