@@ -252,6 +252,7 @@ func (p fieldPlan) phraseQuery(f textField, ws analysis.TokenStream, exact bool)
 				v.spellings = append(v.spellings, [2]string{string(w.Term), string(vi.FoldToken(w.Term))})
 			}
 		}
+		v.pairs, v.pair = f.fpairs, string(fws[0].Term)+string(pairSep)+string(fws[1].Term)
 	}
 	return v
 }

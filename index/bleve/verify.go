@@ -28,13 +28,24 @@ type verifiedPhrase struct {
 	field      string
 	slots      []string
 	// spellings, when set, are the canonical and folded terms of the
-	// marked words of a phrase whose candidates are exactly the articles
-	// holding it side by side, spelled some way (one exact pair term). An
-	// article in which each such word has no other spelling (its canonical
-	// term is as frequent as its folded one) holds the phrase as typed:
-	// its positions need not be read.
+	// marked words of a two-word phrase whose candidates are exactly the
+	// articles holding it side by side, spelled some way: the folded pair
+	// term pair in the field pairs. Counting decides many articles
+	// without their positions (spelledAsTyped); reading says whether to.
 	spellings [][2]string
+	pairs     string
+	pair      string
+	reading   reading
 }
+
+// reading is how the checker decides a two-word phrase with spellings.
+type reading int
+
+const (
+	readCheaper   reading = iota // whichever reads fewer postings (counting)
+	readCounts                   // term frequencies first (spelledAsTyped)
+	readPositions                // the words' positions only
+)
 
 func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	v := &verifySearcher{slot: make([]int, len(q.slots))}
@@ -72,6 +83,13 @@ func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m m
 		}
 		v.readers = append(v.readers, tfr)
 	}
+	if len(q.spellings) > 0 {
+		tfr, err := r.TermFieldReader(ctx, []byte(q.pair), q.pairs, true, false, false)
+		if err != nil {
+			return fail(fmt.Errorf("phrase pair %q: %w", q.pair, err))
+		}
+		v.pair = &forwardReader{TermFieldReader: tfr}
+	}
 	for _, sp := range q.spellings {
 		for _, t := range sp {
 			tfr, err := open(t, true, false)
@@ -79,6 +97,15 @@ func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m m
 				return fail(err)
 			}
 			v.freqs = append(v.freqs, tfr)
+		}
+	}
+	if v.pair != nil && (q.reading == readPositions || q.reading == readCheaper && !v.counting()) {
+		drop := append(v.freqs, v.pair)
+		v.freqs, v.pair = nil, nil
+		for _, fr := range drop {
+			if err := fr.Close(); err != nil {
+				return fail(err)
+			}
 		}
 	}
 	for _, c := range q.candidates {
@@ -107,6 +134,7 @@ type verifySearcher struct {
 	lead    int                      // the first slot with a term; -1 for none
 	readers []bindex.TermFieldReader // per term, its postings with positions
 	freqs   []bindex.TermFieldReader // canonical, folded, ...: the spellings' frequencies
+	pair    bindex.TermFieldReader   // the pair term's frequencies, with freqs
 	pos     [][]uint64               // per term, its positions in the current match
 }
 
@@ -132,6 +160,11 @@ func (v *verifySearcher) closeReaders() error {
 	var err error
 	for _, r := range slices.Concat(v.readers, v.freqs) {
 		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if v.pair != nil {
+		if cerr := v.pair.Close(); err == nil {
 			err = cerr
 		}
 	}
@@ -162,9 +195,9 @@ func (v *verifySearcher) first(ctx *search.SearchContext, m *search.DocumentMatc
 // each term's postings only move forward.
 func (v *verifySearcher) holds(id bindex.IndexInternalID) (bool, error) {
 	if len(v.freqs) > 0 {
-		one, err := v.oneSpelling(id)
-		if err != nil || one {
-			return one, err
+		holds, known, err := v.spelledAsTyped(id)
+		if err != nil || known {
+			return holds, err
 		}
 	}
 	for k, r := range v.readers {
@@ -197,24 +230,62 @@ next:
 	return false, nil
 }
 
-// oneSpelling reports whether, in the document id, each marked word's
-// canonical term is as frequent as its folded term.
-func (v *verifySearcher) oneSpelling(id bindex.IndexInternalID) (bool, error) {
-	var f [2]uint64
-	for k, r := range v.freqs {
-		d, err := r.Advance(id, nil)
-		if err != nil {
-			return false, fmt.Errorf("phrase spelling: %w", err)
-		}
-		if d == nil || !d.ID.Equals(id) {
-			return false, nil
-		}
-		f[k%2] = d.Freq
-		if k%2 == 1 && f[0] != f[1] {
-			return false, nil
-		}
+// counting reports whether deciding a two-word phrase by term frequencies
+// (spelledAsTyped) reads fewer postings than reading its words' positions.
+// Either way each term's postings are read through (zap reads a posting's
+// frequency only by reading those before it); positions also decode the
+// locations of every candidate, about two per candidate, while counting
+// reads the marked words' folded postings, the longest of all, and skips
+// the unmarked word's.
+func (v *verifySearcher) counting() bool {
+	var positions, counts uint64
+	for _, r := range v.readers {
+		positions += r.Count()
 	}
-	return true, nil
+	cands := v.pair.Count()
+	positions += 2 * cands
+	counts = cands
+	for _, r := range v.freqs {
+		counts += r.Count()
+	}
+	return counts < positions
+}
+
+// spelledAsTyped decides, when it can from term frequencies alone, whether
+// the document id holds a two-word phrase as typed (known). Each pair
+// occurrence uses its own position of either word, so the occurrences
+// with a word spelled otherwise number at most the word's other
+// spellings (folded minus canonical frequency) summed over the marked
+// words; more pair occurrences than that leave one spelled as typed. A
+// marked word absent as typed rules the phrase out.
+func (v *verifySearcher) spelledAsTyped(id bindex.IndexInternalID) (holds, known bool, err error) {
+	freq := func(r bindex.TermFieldReader) (uint64, error) {
+		d, err := r.Advance(id, nil)
+		if err != nil || d == nil || !d.ID.Equals(id) {
+			return 0, err
+		}
+		return d.Freq, nil
+	}
+	var others uint64
+	for k := 0; k+1 < len(v.freqs); k += 2 {
+		canon, err := freq(v.freqs[k])
+		if err != nil {
+			return false, false, fmt.Errorf("phrase spelling: %w", err)
+		}
+		if canon == 0 {
+			return false, true, nil
+		}
+		folded, err := freq(v.freqs[k+1])
+		if err != nil {
+			return false, false, fmt.Errorf("phrase spelling: %w", err)
+		}
+		others += folded - min(folded, canon)
+	}
+	pairs, err := freq(v.pair)
+	if err != nil {
+		return false, false, fmt.Errorf("phrase pair: %w", err)
+	}
+	return pairs > others, pairs > others, nil
 }
 
 // forwardReader is a term reader for a caller that asks for documents in
