@@ -46,6 +46,50 @@ func (c *countingReader) Advance(id bindex.IndexInternalID, pre *bindex.TermFiel
 	return d, err
 }
 
+// snapshotReader is a reader of b's current snapshot, closed when the test
+// ends.
+func snapshotReader(t *testing.T, b *Bleve) bindex.IndexReader {
+	t.Helper()
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// matches runs q's searcher over r and returns the ids it matches, in
+// index order.
+func matches(t *testing.T, q *verifiedPhrase, r bindex.IndexReader, b *Bleve) []string {
+	t.Helper()
+	s, err := q.Searcher(context.Background(), r, b.idx.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	var ids []string
+	for {
+		m, err := s.Next(sctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m == nil {
+			return ids
+		}
+		id, err := r.ExternalID(m.IndexInternalID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+		sctx.DocumentMatchPool.Put(m)
+	}
+}
+
 // The phrase checker reads each word's postings forward only, on real
 // news where the phrase's words are far more frequent than the phrase,
 // and finds what the product's search of the phrase finds.
@@ -67,34 +111,8 @@ func TestVerifiedPhraseNeverSeeksBack(t *testing.T) {
 		pairs:      fBodyFPairs,
 		pair:       "nguoi dan",
 	}
-	adv, err := b.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	back := 0
-	s, err := q.Searcher(ctx, seekCounter{r, &back}, b.idx.Mapping(), search.SearcherOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
-	n := 0
-	for {
-		m, err := s.Next(sctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m == nil {
-			break
-		}
-		n++
-		sctx.DocumentMatchPool.Put(m)
-	}
+	n := len(matches(t, q, seekCounter{snapshotReader(t, b), &back}, b))
 	if uint64(n) != res.Total {
 		t.Errorf("the checker found %d articles, the search of the phrase %d", n, res.Total)
 	}
@@ -148,15 +166,7 @@ func TestTwoWordPhraseCountsAgreeWithPositions(t *testing.T) {
 		{ID: "c5", Title: "Tin vắn", Body: "Nguoi dan viết không dấu, người dân viết có dấu."},
 	}
 	b := corpusIndex(t, 1000, edge...)
-	adv, err := b.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := snapshotReader(t, b)
 	body := b.plan.textFields(index.FieldBody)[0]
 	find := func(phrase string, how reading) (ids []string, candidates, reads int) {
 		t.Helper()
@@ -165,27 +175,7 @@ func TestTwoWordPhraseCountsAgreeWithPositions(t *testing.T) {
 			t.Fatalf("%q is not planned as a two-word phrase with spellings", phrase)
 		}
 		q.reading = how
-		s, err := q.Searcher(ctx, positionReads{r, &reads}, b.idx.Mapping(), search.SearcherOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
-		for {
-			m, err := s.Next(sctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if m == nil {
-				break
-			}
-			id, err := r.ExternalID(m.IndexInternalID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, id)
-			sctx.DocumentMatchPool.Put(m)
-		}
+		ids = matches(t, q, positionReads{r, &reads}, b)
 		// Every candidate holds the folded pair: count them.
 		pr, err := r.TermFieldReader(ctx, []byte(q.pair), q.pairs, false, false, false)
 		if err != nil {
