@@ -14,7 +14,7 @@ import (
 )
 
 // corpusIndex indexes the first n articles of the news corpus, plus extra.
-func corpusIndex(t *testing.T, n int, extra ...article.Article) *Bleve {
+func corpusIndex(t testing.TB, n int, extra ...article.Article) *Bleve {
 	t.Helper()
 	ctx := context.Background()
 	b := newTestIndex(t)

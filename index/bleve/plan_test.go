@@ -17,7 +17,7 @@ import (
 )
 
 // newTestIndex opens an empty index that the test closes when it ends.
-func newTestIndex(t *testing.T) *Bleve {
+func newTestIndex(t testing.TB) *Bleve {
 	t.Helper()
 	b, err := Open(filepath.Join(t.TempDir(), "ix"), Options{})
 	if err != nil {
@@ -29,7 +29,7 @@ func newTestIndex(t *testing.T) *Bleve {
 
 // forceMerge merges every segment of b into one, as Bleve's background
 // merging eventually would.
-func forceMerge(t *testing.T, b *Bleve) {
+func forceMerge(t testing.TB, b *Bleve) {
 	t.Helper()
 	adv, err := b.idx.Advanced()
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -48,7 +49,7 @@ func (c *countingReader) Advance(id bindex.IndexInternalID, pre *bindex.TermFiel
 
 // snapshotReader is a reader of b's current snapshot, closed when the test
 // ends.
-func snapshotReader(t *testing.T, b *Bleve) bindex.IndexReader {
+func snapshotReader(t testing.TB, b *Bleve) bindex.IndexReader {
 	t.Helper()
 	adv, err := b.idx.Advanced()
 	if err != nil {
@@ -64,7 +65,7 @@ func snapshotReader(t *testing.T, b *Bleve) bindex.IndexReader {
 
 // matches runs q's searcher over r and returns the ids it matches, in
 // index order.
-func matches(t *testing.T, q *verifiedPhrase, r bindex.IndexReader, b *Bleve) []string {
+func matches(t testing.TB, q *verifiedPhrase, r bindex.IndexReader, b *Bleve) []string {
 	t.Helper()
 	s, err := q.Searcher(context.Background(), r, b.idx.Mapping(), search.SearcherOptions{})
 	if err != nil {
@@ -146,6 +147,11 @@ func (p *positionReader) Advance(id bindex.IndexInternalID, pre *bindex.TermFiel
 	return p.TermFieldReader.Advance(id, pre)
 }
 
+// twoWordPhrases are frequent two-word phrases of news, each with a word
+// whose folded form other spellings share.
+var twoWordPhrases = []string{"người dân", "cho biết", "có thể", "sau đó", "trước đó", "thông báo",
+	"không được", "một người", "đó là", "dẫn đầu", "dân chủ", "chính trị", "hà nội", "công an", "nhà nước", "tổng thống"}
+
 // A two-word phrase with marks is decided by counting (the pair's
 // occurrences against the marked words' other spellings) or by reading
 // positions; on real news and on articles built to sit at the edge of the
@@ -185,8 +191,7 @@ func TestTwoWordPhraseCountsAgreeWithPositions(t *testing.T) {
 		return ids, int(pr.Count()), reads
 	}
 	var found, candidates, countReads, positionsReads int
-	for _, phrase := range []string{"người dân", "cho biết", "có thể", "sau đó", "trước đó", "thông báo",
-		"không được", "một người", "đó là", "dẫn đầu", "dân chủ", "chính trị", "hà nội", "công an", "nhà nước", "tổng thống"} {
+	for _, phrase := range twoWordPhrases {
 		byCounts, cands, cr := find(phrase, readCounts)
 		byPositions, _, pr := find(phrase, readPositions)
 		cheaper, _, _ := find(phrase, readCheaper)
@@ -214,5 +219,36 @@ func TestTwoWordPhraseCountsAgreeWithPositions(t *testing.T) {
 	t.Logf("%d matches of %d candidates; positions read for %d documents when counting, %d when not", found, candidates, countReads, positionsReads)
 	if countReads*3 > positionsReads*2 {
 		t.Errorf("counting read positions for %d documents, positions alone for %d: counting should spare a third or more", countReads, positionsReads)
+	}
+}
+
+// BenchmarkTwoWordPhrases times the phrases of twoWordPhrases on 3,000
+// real articles merged into one segment, searched for their ten best and
+// their total, each
+// phrase checked by counting, by positions, and by the cheaper of the two
+// (the product's way): go test ./index/bleve -run X -bench TwoWordPhrases.
+func BenchmarkTwoWordPhrases(b *testing.B) {
+	ix := corpusIndex(b, 3000)
+	forceMerge(b, ix)
+	body := ix.plan.textFields(index.FieldBody)[0]
+	for _, how := range []struct {
+		name string
+		how  reading
+	}{{"counts", readCounts}, {"positions", readPositions}, {"cheaper", readCheaper}} {
+		b.Run(how.name, func(b *testing.B) {
+			var qs []query.Query
+			for _, p := range twoWordPhrases {
+				q := ix.plan.phraseQuery(body, queryWords.Analyze([]byte(p)), true).(*verifiedPhrase)
+				q.reading = how.how
+				qs = append(qs, q)
+			}
+			for b.Loop() {
+				for _, q := range qs {
+					if _, err := ix.search(context.Background(), blevelib.NewSearchRequestOptions(q, 10, 0, false)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }
