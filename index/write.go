@@ -9,12 +9,13 @@ import (
 
 // WriteParts upserts arts into b in parts of size, inFlight parts at once:
 // while one part waits for the engine to make it durable, the next is
-// being analysed and built. It reports which parts landed, and the first
-// failure in time (a part written beside it may fail because of it); after
-// a failure no further part is started.
-func WriteParts(ctx context.Context, b Backend, arts []article.Article, size, inFlight int) (landed []bool, err error) {
+// being analysed and built. It returns the articles of the parts that did
+// not land, in order, and the first failure in time (a part written beside
+// it may fail because of it); after a failure no further part is started.
+func WriteParts(ctx context.Context, b Backend, arts []article.Article, size, inFlight int) (unwritten []article.Article, err error) {
 	n := (len(arts) + size - 1) / size
-	landed = make([]bool, n)
+	part := func(i int) []article.Article { return arts[i*size : min((i+1)*size, len(arts))] }
+	landed := make([]bool, n)
 	slots := make(chan struct{}, max(1, inFlight))
 	var (
 		wg    sync.WaitGroup
@@ -35,8 +36,7 @@ func WriteParts(ctx context.Context, b Backend, arts []article.Article, size, in
 		wg.Add(1)
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			part := arts[i*size : min((i+1)*size, len(arts))]
-			if err := b.Upsert(ctx, part...); err != nil {
+			if err := b.Upsert(ctx, part(i)...); err != nil {
 				mu.Lock()
 				if first == nil {
 					first = err
@@ -48,5 +48,10 @@ func WriteParts(ctx context.Context, b Backend, arts []article.Article, size, in
 		}()
 	}
 	wg.Wait()
-	return landed, first
+	for i, ok := range landed {
+		if !ok {
+			unwritten = append(unwritten, part(i)...)
+		}
+	}
+	return unwritten, first
 }

@@ -69,30 +69,30 @@ func (q *verifiedPhrase) Searcher(ctx context.Context, r bindex.IndexReader, m m
 		v.closeReaders()
 		return nil, err
 	}
-	open := func(t string, freq, positions bool) (bindex.TermFieldReader, error) {
-		tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, freq, false, positions)
+	open := func(field, t string, freq, positions bool) (bindex.TermFieldReader, error) {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), field, freq, false, positions)
 		if err != nil {
 			return nil, fmt.Errorf("phrase term %q: %w", t, err)
 		}
 		return &forwardReader{TermFieldReader: tfr}, nil
 	}
 	for _, t := range v.terms {
-		tfr, err := open(t, false, true)
+		tfr, err := open(q.field, t, false, true)
 		if err != nil {
 			return fail(err)
 		}
 		v.readers = append(v.readers, tfr)
 	}
 	if len(q.spellings) > 0 {
-		tfr, err := r.TermFieldReader(ctx, []byte(q.pair), q.pairs, true, false, false)
+		tfr, err := open(q.pairs, q.pair, true, false)
 		if err != nil {
-			return fail(fmt.Errorf("phrase pair %q: %w", q.pair, err))
+			return fail(err)
 		}
-		v.pair = &forwardReader{TermFieldReader: tfr}
+		v.pair = tfr
 	}
 	for _, sp := range q.spellings {
 		for _, t := range sp {
-			tfr, err := open(t, true, false)
+			tfr, err := open(q.field, t, true, false)
 			if err != nil {
 				return fail(err)
 			}

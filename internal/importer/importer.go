@@ -370,15 +370,9 @@ const (
 // many landed. (Reading the index back after such a failure is not safe:
 // Bleve may hold a half-built segment.)
 func (w *writer) upsert(ctx context.Context, arts []article.Article, old map[string]string) error {
-	landed, err := index.WriteParts(ctx, w.b, arts, upsertPart, partsInFlight)
-	for i, ok := range landed {
-		part := arts[i*upsertPart : min((i+1)*upsertPart, len(arts))]
-		if ok {
-			w.sum.Indexed += len(part)
-		} else {
-			w.unwritten(part, old)
-		}
-	}
+	unwritten, err := index.WriteParts(ctx, w.b, arts, upsertPart, partsInFlight)
+	w.sum.Indexed += len(arts) - len(unwritten)
+	w.unwritten(unwritten, old)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
